@@ -1,0 +1,57 @@
+/**
+ * Shell exporter: `export NAME='value'` lines.
+ *
+ * @module
+ */
+
+import { validateEnvKey } from "../lib/env_keys.ts";
+import { ExportError } from "./errors.ts";
+import type { Exporter } from "./types.ts";
+
+/**
+ * Quotes a string for a POSIX shell: inside single quotes nothing is special,
+ * and a `'` is written as `'\''` (close, escaped quote, reopen).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { shellQuote } from "./shell.ts";
+ *
+ * assert.equal(shellQuote("it's $HOME"), `'it'\\''s $HOME'`);
+ * ```
+ */
+export function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * Renders secrets as `export NAME='value'` lines, safe to `eval` or source in
+ * sh, dash, bash and zsh whatever the value holds (line breaks, `$`,
+ * backticks, quotes, backslashes). Keys must be environment-variable names;
+ * a value with a NUL character is refused (no environment variable can hold one).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { shellExporter } from "./shell.ts";
+ *
+ * assert.equal(shellExporter.render({ TOKEN: "a'b" }), "export TOKEN='a'\\''b'\n");
+ * ```
+ */
+export const shellExporter: Exporter = {
+  name: "shell",
+  description: "export NAME='value' lines for sh, bash and zsh (eval or source)",
+  envKeys: true,
+  render(secrets) {
+    const keys = Object.keys(secrets).sort();
+    for (const key of keys) {
+      validateEnvKey(key);
+      if (secrets[key].includes("\0")) {
+        throw new ExportError(
+          `Secret '${key}' contains a NUL character, which no environment variable can hold`,
+        );
+      }
+    }
+    return keys.map((key) => `export ${key}=${shellQuote(secrets[key])}\n`).join("");
+  },
+};
