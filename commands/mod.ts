@@ -1,0 +1,49 @@
+/**
+ * The command tree.
+ *
+ * @module
+ */
+import { Command } from "@commander-js/extra-typings";
+import { deleteCommand } from "./delete.ts";
+import { getCommand } from "./get.ts";
+import { getallCommand } from "./getall.ts";
+import { addGlobalOptions } from "./global_options.ts";
+import { listCommand } from "./list.ts";
+import { putCommand } from "./put.ts";
+import { setupCommand } from "./setup.ts";
+
+/** The program's version, embedded at build time. */
+export const VERSION = "0.1.0";
+
+/** Builds the `creds3` program with every command. */
+export function buildProgram(): Command {
+  const program = new Command("creds3")
+    .description("Store and share secrets in S3, envelope-encrypted with KMS or a local key")
+    .version(VERSION, "-V, --version", "print the version")
+    .enablePositionalOptions()
+    .showSuggestionAfterError(true)
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
+    .addHelpText(
+      "after",
+      `
+Environment:
+  CREDS3_LOCATION, CREDS3_KEY, CREDS3_REGION    defaults for -l, -k and -r
+  AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL[_S3|_KMS|_STS] and the AWS SDK's credential chain
+
+Run 'creds3 help <command>' for a command's options and examples.`,
+    );
+  addGlobalOptions(program);
+  for (
+    const command of [
+      setupCommand(),
+      putCommand(),
+      getCommand(),
+      getallCommand(),
+      listCommand(),
+      deleteCommand(),
+    ]
+  ) {
+    program.addCommand(addGlobalOptions(command as unknown as Command));
+  }
+  return program as unknown as Command;
+}

@@ -1,0 +1,29 @@
+/**
+ * Writing to the terminal: data to stdout, messages to stderr.
+ *
+ * @module
+ */
+
+const encoder = new TextEncoder();
+
+async function writeAll(writer: { write(p: Uint8Array): Promise<number> }, data: Uint8Array) {
+  let offset = 0;
+  while (offset < data.length) offset += await writer.write(data.subarray(offset));
+}
+
+/** Writes data (a value, a listing, a document) to stdout. */
+export async function printData(text: string): Promise<void> {
+  await writeAll(Deno.stdout, encoder.encode(text));
+}
+
+/** Writes a message for the person at the terminal to stderr. */
+export function printMessage(text: string): void {
+  const bytes = encoder.encode(text.endsWith("\n") ? text : text + "\n");
+  let offset = 0;
+  while (offset < bytes.length) offset += Deno.stderr.writeSync(bytes.subarray(offset));
+}
+
+/** Writes `creds3: warning: ...` to stderr. */
+export function printWarning(text: string): void {
+  printMessage(`creds3: warning: ${text}`);
+}

@@ -1,0 +1,64 @@
+/**
+ * Opening the configured store for one command, and reading many secrets with the failure
+ * rule every multi-secret command shares.
+ *
+ * @module
+ */
+import type { Config } from "../lib/config.ts";
+import type { ReadOptions, Secret } from "../lib/credential_store.ts";
+import { Creds3Error } from "../lib/errors.ts";
+import { openCredentialStore, type Opened } from "../lib/open.ts";
+import { commandConfig } from "./global_options.ts";
+import { printMessage, printWarning } from "./output.ts";
+
+/** Runs `fn` with the store the command's options name, closing connections afterwards. */
+export async function withStore<T>(
+  command: { optsWithGlobals(): unknown },
+  fn: (opened: Opened, config: Config) => Promise<T>,
+): Promise<T> {
+  const config = commandConfig(command);
+  const opened = await openCredentialStore(config);
+  try {
+    return await fn(opened, config);
+  } finally {
+    await opened.close();
+  }
+}
+
+/**
+ * Reads the latest (or given) version of every name matching `pattern`. A secret that cannot
+ * be read is reported on stderr by name with the reason; then the whole read fails, unless
+ * `skipErrors`, which leaves such secrets out.
+ */
+export async function readSecrets(
+  opened: Opened,
+  pattern: string | undefined,
+  options: ReadOptions & { skipErrors?: boolean },
+): Promise<Secret[]> {
+  const { secrets, failures } = await opened.creds.getMany(pattern, options);
+  for (const f of failures) {
+    const text = `'${f.name}' version ${f.version}: ${
+      f.error.message.replace(`'${f.name}' version ${f.version}: `, "")
+    }`;
+    if (options.skipErrors) printWarning(`skipped ${text}`);
+    else printMessage(`creds3: error: ${text}`);
+  }
+  if (failures.length > 0 && !options.skipErrors) {
+    const hint = failures.find((f) => f.error instanceof Creds3Error && f.error.hint);
+    throw new Creds3Error(
+      `${failures.length} of ${
+        failures.length + secrets.length
+      } secrets could not be read; nothing was printed`,
+      {
+        hint: (hint?.error as Creds3Error | undefined)?.hint ??
+          "fix the access, or leave unreadable secrets out with --skip-errors",
+      },
+    );
+  }
+  return secrets;
+}
+
+/** Secrets as a name-to-value record. */
+export function toRecord(secrets: readonly Secret[]): Record<string, string> {
+  return Object.fromEntries(secrets.map((s) => [s.name, s.value]));
+}

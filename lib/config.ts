@@ -1,0 +1,111 @@
+/**
+ * Configuration, resolved once: command-line flags, then `CREDS3_*` and standard `AWS_*`
+ * environment variables, then defaults. Nothing else in creds3 reads the environment for its
+ * own settings (the AWS SDK reads credentials and profiles itself).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { UsageError } from "./errors.ts";
+import { DEFAULT_KMS_KEY } from "./keys/kms.ts";
+import { type Location, parseLocation } from "./location.ts";
+
+/** The global options as the command line gives them. */
+export interface GlobalOptions {
+  region?: string;
+  location?: string;
+  profile?: string;
+  arn?: string;
+  key?: string;
+  concurrency?: string;
+  debug?: boolean;
+}
+
+/** Which master key: a KMS key id, ARN or alias, or a local key file. */
+export type KeySpec = { kind: "kms"; id: string } | { kind: "local"; path: string };
+
+/** Everything a command needs to reach the store, resolved. */
+export interface Config {
+  /** Undefined: the default bucket `credential-store-<account>`, found through STS. */
+  location?: Location;
+  key: KeySpec;
+  /** The AWS region; undefined lets the SDK resolve it from the profile, else us-east-1. */
+  region?: string;
+  profile?: string;
+  arn?: string;
+  endpoints: { s3?: string; kms?: string; sts?: string };
+  /** Path-style S3 addressing: on for custom endpoints (S3-compatible stores). */
+  forcePathStyle: boolean;
+  concurrency: number;
+  debug: boolean;
+}
+
+/** The environment as a plain record. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const DEFAULT_CONCURRENCY = 32;
+
+/** The default local master key: `$XDG_CONFIG_HOME/creds3/master.key` (or `~/.config/...`). */
+export function defaultLocalKeyPath(env: Env): string {
+  const base = env.XDG_CONFIG_HOME ||
+    (env.APPDATA && Deno.build.os === "windows" ? env.APPDATA : undefined) ||
+    (env.HOME ? join(env.HOME, ".config") : undefined);
+  if (!base) {
+    throw new UsageError("Cannot find a home for the local master key: HOME is not set", {
+      hint: "name the key with -k local:PATH or CREDS3_KEY",
+    });
+  }
+  return join(base, "creds3", "master.key");
+}
+
+/** Parses a key spec: `local:PATH` for a local key file, anything else a KMS key. */
+export function parseKeySpec(text: string, env: Env): KeySpec {
+  if (text.trim() === "") throw new UsageError("Key is empty");
+  if (text.startsWith("local:")) {
+    let path = text.slice("local:".length);
+    if (path === "") throw new UsageError(`Key '${text}' names no file`);
+    if (path.startsWith("~/") && env.HOME) path = env.HOME + path.slice(1);
+    return { kind: "local", path };
+  }
+  if (/\s/.test(text)) throw new UsageError(`Key '${text}' is not a KMS key id, ARN or alias`);
+  return { kind: "kms", id: text };
+}
+
+function positiveInt(text: string, what: string): number {
+  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > 1024) {
+    throw new UsageError(`${what} '${text}' is not a whole number from 1 to 1024`);
+  }
+  return Number(text);
+}
+
+/** Resolves the configuration from the global options and the environment. */
+export function resolveConfig(options: GlobalOptions, env: Env): Config {
+  const locationText = options.location ?? env.CREDS3_LOCATION;
+  const location = locationText ? parseLocation(locationText, env.HOME) : undefined;
+  const keyText = options.key ?? env.CREDS3_KEY;
+  const key: KeySpec = keyText
+    ? parseKeySpec(keyText, env)
+    : location?.kind === "directory"
+    ? { kind: "local", path: defaultLocalKeyPath(env) }
+    : { kind: "kms", id: DEFAULT_KMS_KEY };
+  const s3 = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
+  return {
+    location,
+    key,
+    region: options.region || env.CREDS3_REGION || env.AWS_REGION || env.AWS_DEFAULT_REGION ||
+      undefined,
+    profile: options.profile || env.AWS_PROFILE || undefined,
+    arn: options.arn || undefined,
+    endpoints: {
+      s3,
+      kms: env.AWS_ENDPOINT_URL_KMS || env.AWS_ENDPOINT_URL || undefined,
+      sts: env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined,
+    },
+    forcePathStyle: s3 !== undefined,
+    concurrency: positiveInt(
+      options.concurrency ?? env.CREDS3_CONCURRENCY ?? String(DEFAULT_CONCURRENCY),
+      "Concurrency",
+    ),
+    debug: options.debug ?? false,
+  };
+}

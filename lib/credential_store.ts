@@ -1,0 +1,258 @@
+/**
+ * The credential store: what the commands call. It joins a {@link Store} (where sealed
+ * secrets live) and a {@link KeyProvider} (who wraps their data keys) with the envelope.
+ *
+ * @example Put and get on a local directory store
+ * ```ts
+ * import { CredentialStore, DirectoryStore, LocalKeyProvider, createMasterKey } from "../mod.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await createMasterKey(`${dir}/master.key`);
+ * const store = new DirectoryStore(`${dir}/store`);
+ * await store.setup();
+ * const creds = new CredentialStore(store, new LocalKeyProvider(`${dir}/master.key`));
+ * await creds.put("db/password", "correct horse", { context: { env: "prod" } });
+ * const secret = await creds.get("db/password", { context: { env: "prod" } });
+ * strictEqual(secret.value, "correct horse");
+ * strictEqual(secret.version, "1");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @module
+ */
+import type { EncryptionContext } from "./context.ts";
+import { decodeUtf8, fromBase64, toBase64 } from "./encoding.ts";
+import { DEFAULT_DIGEST, type Digest, openEnvelope, sealEnvelope } from "./envelope.ts";
+import {
+  Creds3Error,
+  IntegrityError,
+  NotFoundError,
+  UsageError,
+  VersionExistsError,
+} from "./errors.ts";
+import type { KeyProvider } from "./keys/key_provider.ts";
+import {
+  isPattern,
+  latestVersion,
+  nextVersion,
+  patternMatcher,
+  patternPrefix,
+  sortEntries,
+  validateName,
+  validateVersion,
+  type VersionEntry,
+} from "./names.ts";
+import { mapSettled } from "./pool.ts";
+import type { Store } from "./stores/store.ts";
+
+/** A secret as read: its name, the version read and the value. */
+export interface Secret {
+  name: string;
+  version: string;
+  value: string;
+}
+
+/** A secret that could not be read, and why. */
+export interface ReadFailure {
+  name: string;
+  version: string;
+  error: Error;
+}
+
+/** Options of {@link CredentialStore.put}. */
+export interface PutOptions {
+  /** The version to store (default `1`); ignored with `autoversion`. */
+  version?: string;
+  /** Store highest integer version + 1, retrying on the next number if another writer won. */
+  autoversion?: boolean;
+  context?: EncryptionContext;
+  digest?: Digest;
+}
+
+/** Options of the reading methods. */
+export interface ReadOptions {
+  /** A specific version; default the latest. */
+  version?: string;
+  context?: EncryptionContext;
+}
+
+const AUTOVERSION_ATTEMPTS = 64;
+
+/** The facade over a store and a key provider. */
+export class CredentialStore {
+  readonly concurrency: number;
+
+  constructor(
+    readonly store: Store,
+    readonly keys: KeyProvider,
+    options: { concurrency?: number } = {},
+  ) {
+    this.concurrency = options.concurrency ?? 32;
+  }
+
+  /**
+   * Seals and stores a value; returns the version stored. Never overwrites: an existing
+   * version is a {@link VersionExistsError}.
+   */
+  async put(name: string, value: string, options: PutOptions = {}): Promise<string> {
+    validateName(name);
+    const context = options.context ?? {};
+    const plaintext = new TextEncoder().encode(value);
+    const dataKey = await this.keys.generateDataKey(context);
+    const sealed = await sealEnvelope(
+      plaintext,
+      dataKey.plaintext,
+      options.digest ?? DEFAULT_DIGEST,
+    );
+    dataKey.plaintext.fill(0);
+    const stored = { ...sealed, key: toBase64(dataKey.wrapped) };
+    if (!options.autoversion) {
+      const version = validateVersion(options.version ?? "1");
+      await this.store.create(name, version, stored);
+      return version;
+    }
+    for (let attempt = 0; attempt < AUTOVERSION_ATTEMPTS; attempt++) {
+      const versions = (await this.versions(name)).map((e) => e.version);
+      const version = nextVersion(name, versions);
+      try {
+        await this.store.create(name, version, stored);
+        return version;
+      } catch (e) {
+        if (!(e instanceof VersionExistsError)) throw e;
+      }
+    }
+    throw new Creds3Error(
+      `Could not find a free version of '${name}' after ${AUTOVERSION_ATTEMPTS} attempts`,
+      { hint: "many writers are storing this name at once: try again" },
+    );
+  }
+
+  /** Every stored version of exactly `name`, sorted. */
+  async versions(name: string): Promise<VersionEntry[]> {
+    return sortEntries(await Array.fromAsync(this.store.list({ name })));
+  }
+
+  /** Reads and opens one secret: the given version, or the latest. */
+  async get(name: string, options: ReadOptions = {}): Promise<Secret> {
+    let version = options.version;
+    if (version === undefined) {
+      const latest = latestVersion(await this.versions(name));
+      if (!latest) {
+        throw new NotFoundError(`Credential '${name}' is not in ${this.store.description}`);
+      }
+      version = latest.version;
+    }
+    return await this.#open({ name, version }, options.context ?? {});
+  }
+
+  async #open(entry: VersionEntry, context: EncryptionContext): Promise<Secret> {
+    const { name, version } = entry;
+    try {
+      const stored = await this.store.read(name, version);
+      let wrapped: Uint8Array;
+      try {
+        wrapped = fromBase64(stored.key.trim());
+      } catch {
+        throw new IntegrityError("The stored data key is not valid base64");
+      }
+      const dataKey = await this.keys.decryptDataKey(wrapped, context);
+      try {
+        const plaintext = await openEnvelope(stored, dataKey);
+        const value = decodeUtf8(plaintext);
+        if (value === undefined) throw new IntegrityError("The value is not valid UTF-8");
+        return { name, version, value };
+      } finally {
+        dataKey.fill(0);
+      }
+    } catch (e) {
+      throw withSecret(e, name, version);
+    }
+  }
+
+  /**
+   * The latest version (or the given version) of every name that matches `pattern` (all names
+   * when undefined), one listing then concurrent reads. Names without the given version are
+   * left out. Returns the secrets and the failures, each sorted by name.
+   */
+  async getMany(
+    pattern: string | undefined,
+    options: ReadOptions = {},
+  ): Promise<{ secrets: Secret[]; failures: ReadFailure[] }> {
+    const entries = await this.latest(pattern, options.version);
+    const results = await mapSettled(
+      entries,
+      this.concurrency,
+      (entry) => this.#open(entry, options.context ?? {}),
+    );
+    const secrets: Secret[] = [];
+    const failures: ReadFailure[] = [];
+    results.forEach((r, i) => {
+      if (r.status === "fulfilled") secrets.push(r.value);
+      else failures.push({ ...entries[i], error: r.reason as Error });
+    });
+    return { secrets, failures };
+  }
+
+  /** One entry per name matching `pattern`: the latest version, or exactly `version`. */
+  async latest(pattern: string | undefined, version?: string): Promise<VersionEntry[]> {
+    const byName = new Map<string, VersionEntry[]>();
+    for (const entry of await this.list(pattern)) {
+      const list = byName.get(entry.name) ?? [];
+      list.push(entry);
+      byName.set(entry.name, list);
+    }
+    const chosen: VersionEntry[] = [];
+    for (const list of byName.values()) {
+      const entry = version === undefined
+        ? latestVersion(list)
+        : list.find((e) => e.version === version);
+      if (entry) chosen.push(entry);
+    }
+    return chosen;
+  }
+
+  /** Every stored version whose name matches `pattern` (all when undefined), sorted. */
+  async list(pattern?: string): Promise<VersionEntry[]> {
+    if (pattern !== undefined && !isPattern(pattern)) return await this.versions(pattern);
+    const matches = pattern === undefined ? () => true : patternMatcher(pattern);
+    const namePrefix = pattern === undefined ? undefined : patternPrefix(pattern);
+    const entries: VersionEntry[] = [];
+    for await (const entry of this.store.list({ namePrefix })) {
+      if (matches(entry.name)) entries.push(entry);
+    }
+    return sortEntries(entries);
+  }
+
+  /** Deletes every version of exactly `name`, or one version; returns what was deleted. */
+  async delete(name: string, options: { version?: string } = {}): Promise<VersionEntry[]> {
+    if (name === "" || isPattern(name)) {
+      throw new UsageError(`'${name}' is not a credential name: delete takes one exact name`);
+    }
+    let entries = await this.versions(name);
+    if (options.version !== undefined) {
+      entries = entries.filter((e) => e.version === options.version);
+    }
+    if (entries.length === 0) {
+      throw new NotFoundError(
+        options.version === undefined
+          ? `Credential '${name}' is not in ${this.store.description}`
+          : `Version ${options.version} of '${name}' is not in ${this.store.description}`,
+      );
+    }
+    await this.store.remove(entries);
+    return entries;
+  }
+}
+
+/** Prefixes an error's message with the secret it concerns, keeping its class and hint. */
+function withSecret(error: unknown, name: string, version: string): Error {
+  if (!(error instanceof Creds3Error)) return error as Error;
+  const label = `'${name}' version ${version}`;
+  if (error.message.includes(`'${name}'`)) return error;
+  const Class = error.constructor as new (
+    message: string,
+    options?: { hint?: string; cause?: unknown },
+  ) => Creds3Error;
+  return new Class(`${label}: ${error.message}`, { hint: error.hint, cause: error.cause });
+}

@@ -1,0 +1,60 @@
+/**
+ * Reading a secret value from the command line: literal text, `@file`, or `-` for stdin.
+ *
+ * @module
+ */
+import { decodeUtf8 } from "./encoding.ts";
+import { UsageError } from "./errors.ts";
+
+/** Where the bytes of `-` come from; standard input by default. */
+export type StdinReader = () => Promise<Uint8Array>;
+
+async function readAllStdin(): Promise<Uint8Array> {
+  return new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
+}
+
+function utf8(bytes: Uint8Array, source: string): string {
+  const text = decodeUtf8(bytes);
+  if (text === undefined) {
+    throw new UsageError(`The value from ${source} is not valid UTF-8 text`, {
+      hint: "secrets are stored as UTF-8 text: base64-encode binary data first",
+    });
+  }
+  return text;
+}
+
+/**
+ * Resolves a value argument. An empty literal is allowed; empty standard input is refused,
+ * since it is almost always a mistake (give `""` to store an empty secret).
+ */
+export async function readValue(arg: string, stdin: StdinReader = readAllStdin): Promise<string> {
+  if (arg === "-") {
+    const bytes = await stdin();
+    if (bytes.length === 0) {
+      throw new UsageError("Standard input is empty", {
+        hint: 'to store an empty secret, give "" as the value',
+      });
+    }
+    return utf8(bytes, "standard input");
+  }
+  if (arg.startsWith("@")) {
+    const path = arg.slice(1);
+    if (path === "") throw new UsageError("'@' names no file");
+    try {
+      return utf8(await Deno.readFile(path), `'${path}'`);
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      const reason = e instanceof Deno.errors.NotFound
+        ? "it does not exist"
+        : e instanceof Deno.errors.IsADirectory
+        ? "it is a directory"
+        : e instanceof Deno.errors.PermissionDenied
+        ? "permission denied"
+        : (e as Error).message;
+      throw new UsageError(`Cannot read the value file '${path}': ${reason}`, {
+        hint: "a value that starts with '@' names a file; pipe a literal one through '-'",
+      });
+    }
+  }
+  return arg;
+}

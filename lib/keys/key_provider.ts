@@ -1,0 +1,24 @@
+/**
+ * The key provider seam: make a fresh data key for a context, and unwrap one for a context.
+ *
+ * @module
+ */
+import type { EncryptionContext } from "../context.ts";
+
+/** A fresh data key: the plaintext to encrypt with, and the wrapped form to store. */
+export interface DataKey {
+  /** 64 bytes: AES-256 key, then HMAC key. Never printed or stored. */
+  plaintext: Uint8Array;
+  /** The data key wrapped by the master key; stored base64 in the `key` field. */
+  wrapped: Uint8Array;
+}
+
+/** A master key that wraps and unwraps data keys, bound to an encryption context. */
+export interface KeyProvider {
+  /** Where the master key is, for messages: `kms:alias/creds3`, `local:/path/master.key`. */
+  readonly description: string;
+  /** Makes a fresh 64-byte data key bound to `context`. */
+  generateDataKey(context: EncryptionContext): Promise<DataKey>;
+  /** Unwraps a stored data key; fails when `context` differs from the one it was made with. */
+  decryptDataKey(wrapped: Uint8Array, context: EncryptionContext): Promise<Uint8Array>;
+}

@@ -1,0 +1,69 @@
+/**
+ * AWS KMS as the key provider: `GenerateDataKey` of 64 bytes and `Decrypt`, both with the
+ * encryption context.
+ *
+ * @module
+ */
+import type { KMSClient } from "@aws-sdk/client-kms";
+import { awsErrorCode, describeAwsError } from "../aws_errors.ts";
+import type { EncryptionContext } from "../context.ts";
+import { KeyProviderError } from "../errors.ts";
+import type { DataKey, KeyProvider } from "./key_provider.ts";
+
+/** The KMS key used when none is given. */
+export const DEFAULT_KMS_KEY = "alias/creds3";
+
+/** A key provider over one KMS key and one KMS client. */
+export class KmsKeyProvider implements KeyProvider {
+  readonly description: string;
+
+  constructor(readonly client: KMSClient, readonly keyId: string = DEFAULT_KMS_KEY) {
+    this.description = `kms:${keyId}`;
+  }
+
+  async generateDataKey(context: EncryptionContext): Promise<DataKey> {
+    const { GenerateDataKeyCommand } = await import("@aws-sdk/client-kms");
+    try {
+      const out = await this.client.send(
+        new GenerateDataKeyCommand({
+          KeyId: this.keyId,
+          NumberOfBytes: 64,
+          EncryptionContext: { ...context },
+        }),
+      );
+      if (!out.Plaintext || !out.CiphertextBlob) {
+        throw new KeyProviderError("KMS GenerateDataKey returned no key");
+      }
+      return { plaintext: out.Plaintext, wrapped: out.CiphertextBlob };
+    } catch (e) {
+      if (e instanceof KeyProviderError) throw e;
+      const hint = awsErrorCode(e) === "NotFoundException"
+        ? `create the key and alias, or name an existing key with -k`
+        : undefined;
+      throw new KeyProviderError(
+        `KMS GenerateDataKey with key '${this.keyId}' failed: ${describeAwsError(e)}`,
+        { hint, cause: e },
+      );
+    }
+  }
+
+  async decryptDataKey(wrapped: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
+    const { DecryptCommand } = await import("@aws-sdk/client-kms");
+    try {
+      const out = await this.client.send(
+        new DecryptCommand({ CiphertextBlob: wrapped, EncryptionContext: { ...context } }),
+      );
+      if (!out.Plaintext) throw new KeyProviderError("KMS Decrypt returned no key");
+      return out.Plaintext;
+    } catch (e) {
+      if (e instanceof KeyProviderError) throw e;
+      const code = awsErrorCode(e);
+      const hint = code === "InvalidCiphertextException"
+        ? Object.keys(context).length === 0
+          ? "the secret may have been stored with an encryption context: give it as key=value"
+          : "the encryption context may differ from the one the secret was stored with"
+        : undefined;
+      throw new KeyProviderError(`KMS Decrypt failed: ${describeAwsError(e)}`, { hint, cause: e });
+    }
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The local master key: 32 random bytes in a file of mode 0600, the embedded default that needs
+ * no AWS. Data keys are wrapped with AES-256-GCM, the canonical encryption context bound as
+ * associated data, so a wrong or missing context fails as it does with KMS.
+ *
+ * Wrapped data key layout (then base64 in the `key` field): the 4 ASCII bytes `C3L1`, a 12-byte
+ * random nonce, and the AES-GCM ciphertext of the 64-byte data key with its 16-byte tag.
+ *
+ * @module
+ */
+import { dirname } from "node:path";
+import { canonicalContext, type EncryptionContext } from "../context.ts";
+import { KeyProviderError, NotFoundError } from "../errors.ts";
+import type { DataKey, KeyProvider } from "./key_provider.ts";
+
+const MAGIC = new TextEncoder().encode("C3L1");
+const MASTER_KEY_BYTES = 32;
+const DATA_KEY_BYTES = 64;
+const NONCE_BYTES = 12;
+
+/** Reads a master key file, refusing a missing, malformed or group/world-accessible one. */
+export async function readMasterKey(path: string): Promise<Uint8Array<ArrayBuffer>> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new NotFoundError(`Local master key '${path}' does not exist`, {
+        hint: "create it with 'creds3 setup --create-key', or name another with -k local:PATH",
+      });
+    }
+    throw new KeyProviderError(`Cannot read local master key '${path}': ${(e as Error).message}`);
+  }
+  if (Deno.build.os !== "windows" && info.mode !== null && (info.mode & 0o077) !== 0) {
+    throw new KeyProviderError(
+      `Local master key '${path}' is accessible by others (mode ${
+        (info.mode & 0o777).toString(8).padStart(3, "0")
+      })`,
+      { hint: `restrict it with 'chmod 600 ${path}'` },
+    );
+  }
+  const bytes = await Deno.readFile(path);
+  if (bytes.length !== MASTER_KEY_BYTES) {
+    throw new KeyProviderError(
+      `Local master key '${path}' is ${bytes.length} bytes, expected ${MASTER_KEY_BYTES}`,
+    );
+  }
+  return bytes;
+}
+
+/**
+ * Creates a new master key file (mode 0600, its folder 0700) unless one exists.
+ * Returns whether it created one; an existing key is never replaced.
+ */
+export async function createMasterKey(path: string): Promise<boolean> {
+  await Deno.mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    const file = await Deno.open(path, { createNew: true, write: true, mode: 0o600 });
+    try {
+      await file.write(crypto.getRandomValues(new Uint8Array(MASTER_KEY_BYTES)));
+    } finally {
+      file.close();
+    }
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.AlreadyExists) return false;
+    throw new KeyProviderError(`Cannot create local master key '${path}': ${(e as Error).message}`);
+  }
+}
+
+/** A key provider over a local master key file. The file is read once, on first use. */
+export class LocalKeyProvider implements KeyProvider {
+  readonly description: string;
+  #key?: Promise<CryptoKey>;
+
+  constructor(readonly path: string) {
+    this.description = `local:${path}`;
+  }
+
+  #masterKey(): Promise<CryptoKey> {
+    this.#key ??= readMasterKey(this.path).then((raw) =>
+      crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"])
+    );
+    return this.#key;
+  }
+
+  async generateDataKey(context: EncryptionContext): Promise<DataKey> {
+    const key = await this.#masterKey();
+    const plaintext = crypto.getRandomValues(new Uint8Array(DATA_KEY_BYTES));
+    const iv = crypto.getRandomValues(new Uint8Array(NONCE_BYTES));
+    const sealed = new Uint8Array(
+      await crypto.subtle.encrypt(
+        { name: "AES-GCM", iv, additionalData: canonicalContext(context) },
+        key,
+        plaintext,
+      ),
+    );
+    const wrapped = new Uint8Array(MAGIC.length + NONCE_BYTES + sealed.length);
+    wrapped.set(MAGIC, 0);
+    wrapped.set(iv, MAGIC.length);
+    wrapped.set(sealed, MAGIC.length + NONCE_BYTES);
+    return { plaintext, wrapped };
+  }
+
+  async decryptDataKey(wrapped: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
+    const key = await this.#masterKey();
+    const head = wrapped.subarray(0, MAGIC.length);
+    if (wrapped.length < MAGIC.length + NONCE_BYTES + 16 || !head.every((b, i) => b === MAGIC[i])) {
+      throw new KeyProviderError("The data key was not wrapped by a local master key", {
+        hint: "it may be a KMS-wrapped key: use -k with the KMS key instead of a local key",
+      });
+    }
+    const iv = wrapped.slice(MAGIC.length, MAGIC.length + NONCE_BYTES);
+    try {
+      return new Uint8Array(
+        await crypto.subtle.decrypt(
+          { name: "AES-GCM", iv, additionalData: canonicalContext(context) },
+          key,
+          wrapped.slice(MAGIC.length + NONCE_BYTES),
+        ),
+      );
+    } catch {
+      throw new KeyProviderError(
+        `Cannot unwrap the data key with local master key '${this.path}': the encryption ` +
+          "context differs from the one it was stored with, or another master key wrapped it",
+      );
+    }
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Credential names, versions, wildcard patterns and the "latest version" rule.
+ *
+ * @module
+ */
+import { UsageError } from "./errors.ts";
+
+const NAME_CHARS = /^[A-Za-z0-9._\-/+=@:]+$/;
+const VERSION_CHARS = /^[A-Za-z0-9._-]+$/;
+const MAX_NAME = 512;
+const MAX_VERSION = 64;
+
+/**
+ * Checks a name given to `put`: 1 to 512 characters of letters, digits and `. _ - / + = @ :`,
+ * no empty, `.` or `..` segment. Names already in a store are read as they are.
+ */
+export function validateName(name: string): string {
+  const shown = JSON.stringify(name.length > 80 ? name.slice(0, 80) + "..." : name);
+  if (name.length === 0) throw new UsageError("Credential name is empty");
+  if (name.length > MAX_NAME) {
+    throw new UsageError(
+      `Credential name ${shown} is ${name.length} characters, at most ${MAX_NAME}`,
+    );
+  }
+  if (name.includes("*")) {
+    throw new UsageError(`Credential name ${shown} contains '*', which is the wildcard`);
+  }
+  if (!NAME_CHARS.test(name)) {
+    throw new UsageError(
+      `Credential name ${shown} has a character other than letters, digits and . _ - / + = @ :`,
+    );
+  }
+  if (name.startsWith("/") || name.endsWith("/")) {
+    throw new UsageError(`Credential name ${shown} starts or ends with '/'`);
+  }
+  for (const segment of name.split("/")) {
+    if (segment === "" || segment === "." || segment === "..") {
+      throw new UsageError(`Credential name ${shown} has an empty, '.' or '..' segment`);
+    }
+  }
+  return name;
+}
+
+/** Checks a version: 1 to 64 characters of letters, digits and `. _ -`. */
+export function validateVersion(version: string): string {
+  const shown = JSON.stringify(version.length > 80 ? version.slice(0, 80) + "..." : version);
+  if (version.length === 0) throw new UsageError("Version is empty");
+  if (version.length > MAX_VERSION || !VERSION_CHARS.test(version)) {
+    throw new UsageError(
+      `Version ${shown} is not 1 to ${MAX_VERSION} letters, digits, '.', '_' or '-'`,
+    );
+  }
+  if (version === "." || version === "..") throw new UsageError(`Version ${shown} is not allowed`);
+  return version;
+}
+
+/** Whether a version is a plain non-negative integer (compared numerically). */
+export function isIntegerVersion(version: string): boolean {
+  return /^[0-9]+$/.test(version);
+}
+
+/** Orders versions: numerically when both are integers, otherwise as strings. */
+export function compareVersions(a: string, b: string): number {
+  if (isIntegerVersion(a) && isIntegerVersion(b)) {
+    const x = BigInt(a);
+    const y = BigInt(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** One stored version of a credential as a listing reports it. */
+export interface VersionEntry {
+  name: string;
+  version: string;
+  /** When the object was last written; used only when versions are not all integers. */
+  modified?: Date;
+}
+
+/**
+ * The latest of one name's versions: the highest when every version is an integer, otherwise
+ * the most recently modified (what the original did), ties broken by the higher version.
+ */
+export function latestVersion<T extends VersionEntry>(entries: readonly T[]): T | undefined {
+  if (entries.length === 0) return undefined;
+  const allIntegers = entries.every((e) => isIntegerVersion(e.version));
+  let best = entries[0];
+  for (const e of entries.slice(1)) {
+    if (allIntegers) {
+      if (compareVersions(e.version, best.version) > 0) best = e;
+    } else {
+      const dt = (e.modified?.getTime() ?? 0) - (best.modified?.getTime() ?? 0);
+      if (dt > 0 || (dt === 0 && compareVersions(e.version, best.version) > 0)) best = e;
+    }
+  }
+  return best;
+}
+
+/** The version `put -a` writes: highest integer + 1; refuses when a version is not an integer. */
+export function nextVersion(name: string, versions: readonly string[]): string {
+  let max = 0n;
+  for (const v of versions) {
+    if (!isIntegerVersion(v)) {
+      throw new UsageError(
+        `Cannot autoversion '${name}': stored version '${v}' is not an integer`,
+        { hint: "give the version with -v" },
+      );
+    }
+    if (BigInt(v) > max) max = BigInt(v);
+  }
+  return (max + 1n).toString();
+}
+
+/** Whether a name pattern contains the wildcard `*`. */
+export function isPattern(pattern: string): boolean {
+  return pattern.includes("*");
+}
+
+/**
+ * Turns a name pattern into a matcher: `*` matches any run of characters (slashes included),
+ * every other character matches only itself.
+ */
+export function patternMatcher(pattern: string): (name: string) => boolean {
+  const source = pattern.split("*").map((part) => part.replace(/[\\^$.|?+()[\]{}/-]/g, "\\$&"))
+    .join(".*");
+  const regex = new RegExp(`^${source}$`, "s");
+  return (name) => regex.test(name);
+}
+
+/** The literal text before the first `*`: the listing prefix a pattern needs. */
+export function patternPrefix(pattern: string): string {
+  const star = pattern.indexOf("*");
+  return star < 0 ? pattern : pattern.slice(0, star);
+}
+
+/** Sorts entries by name, then by version (numerically where both are integers). */
+export function sortEntries<T extends VersionEntry>(entries: T[]): T[] {
+  return entries.sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : compareVersions(a.version, b.version)
+  );
+}

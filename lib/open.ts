@@ -1,0 +1,72 @@
+/**
+ * Opening the credential store a configuration names: the store backend and the key provider,
+ * with AWS clients made only when one of them needs AWS.
+ *
+ * @module
+ */
+import { AwsClients } from "./aws.ts";
+import type { Config } from "./config.ts";
+import { CredentialStore } from "./credential_store.ts";
+import type { EncryptionContext } from "./context.ts";
+import type { DataKey, KeyProvider } from "./keys/key_provider.ts";
+import { LocalKeyProvider } from "./keys/local.ts";
+import type { Location } from "./location.ts";
+import { DirectoryStore } from "./stores/directory.ts";
+import type { Store } from "./stores/store.ts";
+
+/** An opened credential store and what it holds open. */
+export interface Opened {
+  creds: CredentialStore;
+  location: Location;
+  aws?: AwsClients;
+  /** Releases network connections. */
+  close(): Promise<void>;
+}
+
+/** The S3 location of the default bucket, `credential-store-<account id>`. */
+async function defaultLocation(aws: AwsClients): Promise<Location> {
+  return { kind: "s3", bucket: `credential-store-${await aws.accountId()}`, prefix: "" };
+}
+
+/** A key provider made on first use, so commands that never touch keys never load KMS. */
+class LazyKeyProvider implements KeyProvider {
+  #made?: Promise<KeyProvider>;
+
+  constructor(readonly description: string, readonly make: () => Promise<KeyProvider>) {}
+
+  #provider(): Promise<KeyProvider> {
+    this.#made ??= this.make();
+    return this.#made;
+  }
+
+  async generateDataKey(context: EncryptionContext): Promise<DataKey> {
+    return (await this.#provider()).generateDataKey(context);
+  }
+
+  async decryptDataKey(wrapped: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
+    return (await this.#provider()).decryptDataKey(wrapped, context);
+  }
+}
+
+/** Opens the store and key provider that `config` names. */
+export async function openCredentialStore(config: Config): Promise<Opened> {
+  const needsAws = config.location?.kind !== "directory" || config.key.kind === "kms";
+  const aws = needsAws ? new AwsClients(config) : undefined;
+  const location = config.location ?? await defaultLocation(aws!);
+  let store: Store;
+  if (location.kind === "directory") {
+    store = new DirectoryStore(location.path);
+  } else {
+    const { S3Store } = await import("./stores/s3.ts");
+    store = new S3Store(await aws!.s3(), location.bucket, location.prefix, aws!.region);
+  }
+  const spec = config.key;
+  const keys: KeyProvider = spec.kind === "local"
+    ? new LocalKeyProvider(spec.path)
+    : new LazyKeyProvider(`kms:${spec.id}`, async () => {
+      const { KmsKeyProvider } = await import("./keys/kms.ts");
+      return new KmsKeyProvider(await aws!.kms(), spec.id);
+    });
+  const creds = new CredentialStore(store, keys, { concurrency: config.concurrency });
+  return { creds, location, aws, close: async () => await aws?.destroy() };
+}

@@ -1,0 +1,174 @@
+/**
+ * The local directory store: `<dir>/<name>/<version>`, one JSON file per version holding the
+ * four fields of the format. Files are 0600, folders 0700; new versions are written to a
+ * temporary file and then hard-linked into place, which fails if the version exists, so two
+ * writers can never both win and a reader never sees a half-written file.
+ *
+ * @module
+ */
+import { dirname, join, relative, resolve, sep as SEPARATOR } from "node:path";
+import { IntegrityError, NotFoundError, StoreError, VersionExistsError } from "../errors.ts";
+import type { VersionEntry } from "../names.ts";
+import type { ListOptions, SetupStore, Store, StoredSecret } from "./store.ts";
+import { splitKey } from "./store.ts";
+
+const TEMP_PREFIX = ".creds3-tmp-";
+const FIELDS = ["contents", "key", "hmac", "digest"] as const;
+
+/** A store in a local directory. */
+export class DirectoryStore implements Store, SetupStore {
+  readonly root: string;
+  readonly description: string;
+
+  constructor(path: string) {
+    this.root = resolve(path);
+    this.description = `file:${this.root}`;
+  }
+
+  #path(name: string, version?: string): string {
+    const parts = name.split("/");
+    return version === undefined ? join(this.root, ...parts) : join(this.root, ...parts, version);
+  }
+
+  async setup(): Promise<string[]> {
+    try {
+      const info = await Deno.stat(this.root);
+      if (!info.isDirectory) throw new StoreError(`'${this.root}' exists and is not a directory`);
+      return [`Store directory '${this.root}' exists`];
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    await Deno.mkdir(this.root, { recursive: true, mode: 0o700 });
+    return [`Created store directory '${this.root}'`];
+  }
+
+  async #checkRoot(): Promise<void> {
+    try {
+      if ((await Deno.stat(this.root)).isDirectory) return;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    throw new NotFoundError(`Store directory '${this.root}' does not exist`, {
+      hint: `create it with 'creds3 setup -l ${this.root}'`,
+    });
+  }
+
+  async *list(options: ListOptions = {}): AsyncIterable<VersionEntry> {
+    await this.#checkRoot();
+    if (options.name !== undefined) {
+      const dir = this.#path(options.name);
+      for (const entry of await readDir(dir)) {
+        if (entry.isFile && !entry.name.startsWith(TEMP_PREFIX)) {
+          const info = await Deno.stat(join(dir, entry.name));
+          yield { name: options.name, version: entry.name, modified: info.mtime ?? undefined };
+        }
+      }
+      return;
+    }
+    const prefix = options.namePrefix ?? "";
+    for await (const file of walk(this.root)) {
+      const rel = relative(this.root, file.path).split(SEPARATOR).join("/");
+      const parsed = splitKey(rel);
+      if (!parsed || parsed.version.startsWith(TEMP_PREFIX) || !parsed.name.startsWith(prefix)) {
+        continue;
+      }
+      yield { ...parsed, modified: file.mtime };
+    }
+  }
+
+  async read(name: string, version: string): Promise<StoredSecret> {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(this.#path(name, version));
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.IsADirectory) {
+        await this.#checkRoot();
+        throw new NotFoundError(`Version ${version} of '${name}' is not in ${this.description}`);
+      }
+      throw new StoreError(`Cannot read version ${version} of '${name}': ${(e as Error).message}`);
+    }
+    let data: Record<string, unknown>;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      throw new IntegrityError(`Version ${version} of '${name}' is not a valid stored secret`);
+    }
+    for (const field of FIELDS) {
+      if (typeof data?.[field] !== "string") {
+        throw new IntegrityError(`Version ${version} of '${name}' has no '${field}' field`);
+      }
+    }
+    const { contents, key, hmac, digest } = data as unknown as StoredSecret;
+    return { contents, key, hmac, digest };
+  }
+
+  async create(name: string, version: string, secret: StoredSecret): Promise<void> {
+    await this.#checkRoot();
+    const target = this.#path(name, version);
+    const dir = dirname(target);
+    const { contents, key, hmac, digest } = secret;
+    const body = JSON.stringify({ contents, key, hmac, digest }) + "\n";
+    try {
+      await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+    } catch (e) {
+      throw new StoreError(`Cannot create the folder for '${name}': ${(e as Error).message}`);
+    }
+    const temp = join(dir, `${TEMP_PREFIX}${crypto.randomUUID()}`);
+    try {
+      await Deno.writeTextFile(temp, body, { createNew: true, mode: 0o600 });
+      await Deno.link(temp, target);
+    } catch (e) {
+      if (e instanceof Deno.errors.AlreadyExists) {
+        throw new VersionExistsError(`Version ${version} of '${name}' already exists`, {
+          hint: "versions are never overwritten: give another with -v, or use -a",
+        });
+      }
+      throw new StoreError(`Cannot write version ${version} of '${name}': ${(e as Error).message}`);
+    } finally {
+      await Deno.remove(temp).catch(() => {});
+    }
+  }
+
+  async remove(entries: readonly VersionEntry[]): Promise<void> {
+    for (const { name, version } of entries) {
+      try {
+        await Deno.remove(this.#path(name, version));
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) {
+          throw new StoreError(
+            `Cannot delete version ${version} of '${name}': ${(e as Error).message}`,
+          );
+        }
+      }
+      await this.#pruneEmpty(this.#path(name));
+    }
+  }
+
+  async #pruneEmpty(dir: string): Promise<void> {
+    while (dir.startsWith(this.root + SEPARATOR)) {
+      try {
+        await Deno.remove(dir);
+      } catch {
+        return;
+      }
+      dir = dirname(dir);
+    }
+  }
+}
+
+async function readDir(dir: string): Promise<Deno.DirEntry[]> {
+  try {
+    return await Array.fromAsync(Deno.readDir(dir));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) return [];
+    throw e;
+  }
+}
+
+async function* walk(dir: string): AsyncIterable<{ path: string; mtime?: Date }> {
+  for (const entry of await readDir(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) yield* walk(path);
+    else if (entry.isFile) yield { path, mtime: (await Deno.stat(path)).mtime ?? undefined };
+  }
+}

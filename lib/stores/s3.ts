@@ -1,0 +1,183 @@
+/**
+ * The S3 store: one object per version at `<prefix><name>/<version>`, the ciphertext as the
+ * base64 body and the wrapped key, HMAC and digest as user metadata (see `docs/FORMAT.md`).
+ * New versions are written with `If-None-Match: *`, so a version is never overwritten.
+ *
+ * @module
+ */
+import type { S3Client } from "@aws-sdk/client-s3";
+import { awsErrorCode, describeAwsError, httpStatus } from "../aws_errors.ts";
+import { IntegrityError, NotFoundError, StoreError, VersionExistsError } from "../errors.ts";
+import type { VersionEntry } from "../names.ts";
+import type { ListOptions, SetupStore, Store, StoredSecret } from "./store.ts";
+import { splitKey } from "./store.ts";
+
+const DELETE_BATCH = 1000;
+
+/** A store in an S3 bucket, under an optional prefix (empty or ending with `/`). */
+export class S3Store implements Store, SetupStore {
+  readonly description: string;
+
+  constructor(
+    readonly client: S3Client,
+    readonly bucket: string,
+    readonly prefix: string = "",
+    readonly region?: string,
+  ) {
+    this.description = `s3://${bucket}/${prefix}`;
+  }
+
+  #fail(action: string, e: unknown): never {
+    const code = awsErrorCode(e);
+    const hint = code === "NoSuchBucket"
+      ? `create it with 'creds3 setup -l ${this.bucket}'`
+      : code === "AccessDenied"
+      ? "check the IAM policy of these credentials for this bucket and prefix"
+      : undefined;
+    throw new StoreError(`S3 ${action} on ${this.description} failed: ${describeAwsError(e)}`, {
+      hint,
+      cause: e,
+    });
+  }
+
+  async *list(options: ListOptions = {}): AsyncIterable<VersionEntry> {
+    const { ListObjectsV2Command } = await import("@aws-sdk/client-s3");
+    const listPrefix = options.name !== undefined
+      ? `${this.prefix}${options.name}/`
+      : `${this.prefix}${options.namePrefix ?? ""}`;
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: listPrefix,
+            ContinuationToken: token,
+          }),
+        );
+      } catch (e) {
+        this.#fail("ListObjectsV2", e);
+      }
+      for (const object of page.Contents ?? []) {
+        if (!object.Key?.startsWith(this.prefix)) continue;
+        const parsed = splitKey(object.Key.slice(this.prefix.length));
+        if (!parsed) continue;
+        if (options.name !== undefined && parsed.name !== options.name) continue;
+        yield { ...parsed, modified: object.LastModified };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async read(name: string, version: string): Promise<StoredSecret> {
+    const { GetObjectCommand } = await import("@aws-sdk/client-s3");
+    let out;
+    try {
+      out = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}${name}/${version}` }),
+      );
+    } catch (e) {
+      if (
+        awsErrorCode(e) === "NoSuchKey" ||
+        httpStatus(e) === 404 && awsErrorCode(e) !== "NoSuchBucket"
+      ) {
+        throw new NotFoundError(`Version ${version} of '${name}' is not in ${this.description}`);
+      }
+      this.#fail("GetObject", e);
+    }
+    const contents = (await out.Body?.transformToString("utf-8")) ?? "";
+    const meta = out.Metadata ?? {};
+    for (const field of ["key", "hmac"]) {
+      if (typeof meta[field] !== "string") {
+        throw new IntegrityError(
+          `Version ${version} of '${name}' has no '${field}' metadata; it was not written by creds3`,
+        );
+      }
+    }
+    return { contents, key: meta.key, hmac: meta.hmac, digest: meta.digest ?? "SHA256" };
+  }
+
+  async create(name: string, version: string, secret: StoredSecret): Promise<void> {
+    const { PutObjectCommand } = await import("@aws-sdk/client-s3");
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: `${this.prefix}${name}/${version}`,
+          Body: secret.contents,
+          Metadata: { key: secret.key, hmac: secret.hmac, digest: secret.digest },
+          IfNoneMatch: "*",
+        }),
+      );
+    } catch (e) {
+      if (httpStatus(e) === 412 || awsErrorCode(e) === "PreconditionFailed") {
+        throw new VersionExistsError(`Version ${version} of '${name}' already exists`, {
+          hint: "versions are never overwritten: give another with -v, or use -a",
+        });
+      }
+      this.#fail("PutObject", e);
+    }
+  }
+
+  async remove(entries: readonly VersionEntry[]): Promise<void> {
+    const { DeleteObjectsCommand } = await import("@aws-sdk/client-s3");
+    for (let i = 0; i < entries.length; i += DELETE_BATCH) {
+      const batch = entries.slice(i, i + DELETE_BATCH);
+      let out;
+      try {
+        out = await this.client.send(
+          new DeleteObjectsCommand({
+            Bucket: this.bucket,
+            Delete: {
+              Objects: batch.map((e) => ({ Key: `${this.prefix}${e.name}/${e.version}` })),
+              Quiet: true,
+            },
+          }),
+        );
+      } catch (e) {
+        this.#fail("DeleteObjects", e);
+      }
+      const failed = out.Errors ?? [];
+      if (failed.length > 0) {
+        const first = failed[0];
+        throw new StoreError(
+          `S3 DeleteObjects could not delete ${failed.length} object(s), first '${first.Key}': ${first.Code} ${
+            first.Message ?? ""
+          }`.trim(),
+        );
+      }
+    }
+  }
+
+  async setup(): Promise<string[]> {
+    const { CreateBucketCommand, HeadBucketCommand } = await import("@aws-sdk/client-s3");
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      return [`Bucket '${this.bucket}' exists`];
+    } catch (e) {
+      if (httpStatus(e) !== 404) this.#fail("HeadBucket", e);
+    }
+    const region = this.region ?? "us-east-1";
+    try {
+      await this.client.send(
+        new CreateBucketCommand({
+          Bucket: this.bucket,
+          // us-east-1 is the one region that must not be named as a location constraint.
+          CreateBucketConfiguration: region === "us-east-1"
+            ? undefined
+            : { LocationConstraint: region as never },
+        }),
+      );
+    } catch (e) {
+      if (awsErrorCode(e) === "BucketAlreadyOwnedByYou") return [`Bucket '${this.bucket}' exists`];
+      if (awsErrorCode(e) === "BucketAlreadyExists") {
+        throw new StoreError(`Bucket '${this.bucket}' belongs to another account`, {
+          hint: "bucket names are global: choose another with -l",
+        });
+      }
+      this.#fail("CreateBucket", e);
+    }
+    return [`Created bucket '${this.bucket}' in ${region}`];
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The `creds3` command line: builds the program, runs it, and maps errors to messages on
+ * stderr and exit codes (0 success, 1 failure, 2 usage error).
+ *
+ * @module
+ */
+import { CommanderError } from "@commander-js/extra-typings";
+import { buildProgram } from "./commands/mod.ts";
+import { printMessage } from "./commands/output.ts";
+import { Creds3Error } from "./lib/errors.ts";
+
+/** Runs the CLI with `args` and returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  const program = buildProgram()
+    .exitOverride()
+    .configureOutput({
+      writeErr: (text) => printMessage(text.replace(/\n$/, "")),
+      outputError: (text, write) => write(text.replace(/^error: /, "creds3: error: ")),
+    });
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput(program.configureOutput());
+  }
+  try {
+    await program.parseAsync(args, { from: "user" });
+    return 0;
+  } catch (error) {
+    return report(error, args.includes("--debug"));
+  }
+}
+
+function report(error: unknown, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    return ["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code)
+      ? 0
+      : 2;
+  }
+  if (error instanceof Creds3Error) {
+    printMessage(`creds3: error: ${error.message}`);
+    if (error.hint) printMessage(`creds3: hint: ${error.hint}`);
+    if (debug && error.cause instanceof Error) printMessage(error.cause.stack ?? "");
+    return error.exitCode;
+  }
+  const e = error instanceof Error ? error : new Error(String(error));
+  printMessage(`creds3: error: ${e.message}`);
+  if (debug) printMessage(e.stack ?? "");
+  else printMessage("creds3: hint: run again with --debug for details");
+  return 1;
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}
