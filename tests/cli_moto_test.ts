@@ -58,7 +58,7 @@ async function motoBackend(prefix = ""): Promise<Backend & { bucket: string; url
         }),
       );
     },
-    cleanup: async () => s3.destroy(),
+    cleanup: () => Promise.resolve(s3.destroy()),
   };
 }
 
