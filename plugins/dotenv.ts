@@ -7,7 +7,8 @@
  * several lines), written so that BOTH readers below give back exactly the
  * stored value:
  *
- * - the npm `dotenv` package's `parse()` (checked against 18.x, default parser);
+ * - the npm `dotenv` package's `parse()` (checked against 18.x, with both its
+ *   default parser and its `fast: true` one);
  * - a POSIX shell running `set -a; . ./.env; set +a` (dash, bash, zsh).
  *
  * The two agree on very little, so the writer picks, per value:

@@ -105,6 +105,8 @@ const hasZsh = (() => {
   }
 })();
 const SHELLS = ["sh", "bash", ...(hasZsh ? ["zsh"] : [])];
+/** Named in the test titles, so a run without zsh says so. */
+const SHELL_LIST = hasZsh ? "sh, bash, zsh" : "sh, bash (zsh not installed)";
 
 /** Java's own `Properties.load` as the properties oracle: prints key NUL value NUL, sorted. */
 const PROPS_JAVA = `
@@ -230,7 +232,7 @@ Deno.test("json, yaml, csv and properties keep tricky names as keys", async () =
   deepStrictEqual(await javaProperties(exporter("properties").render(secrets)), secrets);
 });
 
-Deno.test("dotenv round-trips through the dotenv package (both parsers) and sh, bash, zsh", async () => {
+Deno.test(`dotenv round-trips through the dotenv package (both parsers) and ${SHELL_LIST}`, async () => {
   const text = exporter("dotenv").render(DOTENV_OK);
   deepStrictEqual(parseDotenv(text), DOTENV_OK);
   deepStrictEqual(parseDotenv(text, { fast: true } as never), DOTENV_OK);
@@ -310,7 +312,7 @@ Deno.test("dotenv uses single quotes, double quotes only for values with a singl
   equal(text, `A="it's"\nB='$X \\n'\nC='C:\\dir\\' # 'ends with a backslash'\n`);
 });
 
-Deno.test("shell output round-trips when sourced and when eval'ed in sh, bash, zsh", async () => {
+Deno.test(`shell output round-trips when sourced and when eval'ed in ${SHELL_LIST}`, async () => {
   const text = exporter("shell").render(ALL);
   const file = await tempFile(text);
   const keys = Object.keys(ALL).sort();
