@@ -7,7 +7,7 @@
 import { CommanderError } from "@commander-js/extra-typings";
 import { buildProgram } from "./commands/mod.ts";
 import { printMessage } from "./commands/output.ts";
-import { Creds3Error } from "./lib/errors.ts";
+import { Creds3Error, ExitCode } from "./lib/errors.ts";
 
 /** Runs the CLI with `args` and returns the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -29,6 +29,7 @@ export async function main(args: string[]): Promise<number> {
 }
 
 function report(error: unknown, debug: boolean): number {
+  if (error instanceof ExitCode) return error.code;
   if (error instanceof CommanderError) {
     return ["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code)
       ? 0

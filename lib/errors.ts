@@ -38,3 +38,14 @@ export class KeyProviderError extends Creds3Error {}
 
 /** The storage backend (S3 or the local directory) failed. */
 export class StoreError extends Creds3Error {}
+
+/**
+ * Not a failure: a command finished and its process must exit with `code` (for example `exec`
+ * passing on its child's exit status). `main.ts` exits with the code and prints nothing.
+ */
+export class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`Exit code ${code}`);
+    this.name = "ExitCode";
+  }
+}
