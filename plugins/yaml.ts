@@ -19,6 +19,14 @@ export type YamlTree = string | ReadonlyArray<readonly [string, YamlTree]>;
 const SAFE_PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 // Words that a YAML 1.1 or 1.2 reader resolves to a boolean or null.
 const YAML_WORDS = /^(?:y|yes|n|no|true|false|on|off|null)$/i;
+// Line breaks to YAML 1.1 but not to 1.2: written raw, a 1.1 reader would fold them into a
+// space, so strings holding them are double-quoted and the characters written as escapes.
+const UNICODE_BREAKS = /[\x85\u2028\u2029]/;
+const UNICODE_BREAK_ESCAPES: Readonly<Record<string, string>> = {
+  "\x85": "\\N",
+  "\u2028": "\\L",
+  "\u2029": "\\P",
+};
 // Long implicit keys are not allowed by YAML; leave those to the quoting path.
 const MAX_PLAIN_KEY = 128;
 
@@ -35,7 +43,8 @@ function valueNode(value: YamlTree): Scalar | YAMLMap {
     // Multi-line values read best as literal blocks; the writer falls back to a
     // quoted scalar when a block cannot hold the value exactly (a carriage
     // return or other control character, trailing blank lines with spaces).
-    node.type = value.includes("\n") ? Scalar.BLOCK_LITERAL : Scalar.QUOTE_DOUBLE;
+    const block = value.includes("\n") && !UNICODE_BREAKS.test(value);
+    node.type = block ? Scalar.BLOCK_LITERAL : Scalar.QUOTE_DOUBLE;
     return node;
   }
   const map = new YAMLMap();
@@ -58,10 +67,13 @@ function valueNode(value: YamlTree): Scalar | YAMLMap {
 export function stringifyYaml(tree: YamlTree): string {
   const doc = new Document();
   doc.contents = valueNode(tree);
-  return doc.toString({
+  const text = doc.toString({
     lineWidth: 0,
     doubleQuotedMinMultiLineLength: Number.MAX_SAFE_INTEGER,
   });
+  // Only double-quoted scalars can hold these characters here (plain keys are ASCII), and
+  // the writer leaves them raw; a backslash before one is always itself escaped.
+  return text.replace(/[\x85\u2028\u2029]/g, (char) => UNICODE_BREAK_ESCAPES[char]);
 }
 
 /**

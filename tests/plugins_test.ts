@@ -333,6 +333,32 @@ Deno.test("properties round-trip through java.util.Properties.load", async () =>
   deepStrictEqual(await javaProperties(text), ALL);
 });
 
+Deno.test("NEL, LS and PS survive every format, escaped in YAML for YAML 1.1 readers", async () => {
+  const secrets: Secrets = {
+    A: "nel\u0085 ls\u2028 ps\u2029 end",
+    B: "multi\nline\u2028\\\u0085\n",
+  };
+  const yaml = exporter("yaml").render(secrets);
+  ok(!/[\x85\u2028\u2029]/.test(yaml), "written as \\N, \\L, \\P escapes");
+  deepStrictEqual(parseYaml(yaml), secrets);
+  deepStrictEqual(parseYaml(yaml, { version: "1.1" }), secrets);
+  deepStrictEqual(JSON.parse(exporter("json").render(secrets)), secrets);
+  deepStrictEqual(Object.fromEntries(parseCsv(exporter("csv").render(secrets))), secrets);
+  deepStrictEqual(parseHcl(exporter("tfvars").render(secrets)), secrets);
+  deepStrictEqual(await javaProperties(exporter("properties").render(secrets)), secrets);
+  const dotenv = exporter("dotenv").render(secrets);
+  deepStrictEqual(parseDotenv(dotenv), secrets);
+  const keys = Object.keys(secrets);
+  const dotenvFile = await tempFile(dotenv);
+  const shellFile = await tempFile(exporter("shell").render(secrets));
+  for (const shell of SHELLS) {
+    const viaDotenv = `set -a; . "${dotenvFile}"; set +a; ${printValues(keys)}`;
+    deepStrictEqual(await shellRead(shell, viaDotenv, keys), secrets, `${shell} dotenv`);
+    const viaShell = `. "${shellFile}"; ${printValues(keys)}`;
+    deepStrictEqual(await shellRead(shell, viaShell, keys), secrets, `${shell} shell`);
+  }
+});
+
 // --- strictness -----------------------------------------------------------------------------------
 
 Deno.test("dotenv and shell refuse keys that are not environment variable names", () => {
