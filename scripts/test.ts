@@ -1,0 +1,181 @@
+/**
+ * The single test entry (`deno task test [--ceph] [deno test args...]`, and `.ci/run`).
+ *
+ * 1. Starts one moto server and exports `CREDS3_TEST_MOTO_URL` to every test process (reuses
+ *    an already-set `CREDS3_TEST_MOTO_URL` instead).
+ * 2. With `--ceph` or `CREDS3_TEST_CEPH=1`, boots Ceph's S3 gateway via `scripts/ceph.sh` in
+ *    `.ceph/` and exports `CREDS3_TEST_CEPH_URL`; a Ceph that does not start fails the run.
+ * 3. Runs `deno test -A` (local code type-checked) on `tests/` or on the paths given, with the
+ *    developer's own `AWS_*` / `CREDS3_*` variables removed, streaming its output.
+ * 4. Stops the servers and prints one last line `N passed, N failed[, N skipped]` (tests, not
+ *    steps); exits non-zero when anything failed or deno's summary could not be read.
+ *
+ * @module
+ */
+
+import { freePort, type MotoServer, startMoto } from "../tests/helpers/moto.ts";
+
+const repo = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
+const cephDir = `${repo}/.ceph`;
+
+function log(message: string): void {
+  console.error(`test: ${message}`);
+}
+
+/** Parsed `deno test` summary line: `ok | 12 passed (3 steps) | 0 failed | 1 ignored (2s)`. */
+export function parseSummary(
+  output: string,
+): { passed: number; failed: number; ignored: number } | undefined {
+  // deno-lint-ignore no-control-regex
+  const plain = output.replace(/\x1b\[[0-9;]*m/g, "");
+  const pattern =
+    /^(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed(?: \(\d+ steps?\))?(?: \| (\d+) ignored(?: \(\d+ steps?\))?)?/gm;
+  let last: RegExpExecArray | undefined;
+  for (const match of plain.matchAll(pattern)) last = match;
+  if (!last) return undefined;
+  return { passed: Number(last[1]), failed: Number(last[2]), ignored: Number(last[3] ?? 0) };
+}
+
+async function run(command: string, args: string[]): Promise<{ code: number; out: string }> {
+  const output = await new Deno.Command(command, {
+    args,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  return { code: output.code, out: new TextDecoder().decode(output.stdout).trim() };
+}
+
+async function cephUp(): Promise<string> {
+  const port = String(freePort());
+  const existed = await Deno.stat(`${cephDir}/ceph.conf`).then(() => true, () => false);
+  const started = performance.now();
+  log(`starting Ceph in ${cephDir} (gateway port ${port})`);
+  let result = await run("bash", [`${repo}/scripts/ceph.sh`, "up", cephDir, port]);
+  if (result.code !== 0 && existed) {
+    log("Ceph did not restart from the existing .ceph/: recreating it from scratch");
+    await run("bash", [`${repo}/scripts/ceph.sh`, "down", cephDir]);
+    await Deno.remove(cephDir, { recursive: true });
+    result = await run("bash", [`${repo}/scripts/ceph.sh`, "up", cephDir, port]);
+  }
+  if (result.code !== 0) {
+    throw new Error(`Ceph failed to start (scripts/ceph.sh exited ${result.code}); see above`);
+  }
+  const url = result.out.split("\n").pop()!;
+  log(`Ceph gateway on ${url} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  return url;
+}
+
+/** The environment of the test process: ours minus the developer's AWS and creds3 settings. */
+function testEnv(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(Deno.env.toObject())) {
+    if (name.startsWith("AWS_")) continue;
+    if (name.startsWith("CREDS3_") && !name.startsWith("CREDS3_TEST_")) continue;
+    env[name] = value;
+  }
+  return { ...env, ...extra };
+}
+
+/** Run `deno test`, copying its stdout through and keeping its end for the summary. */
+async function denoTest(args: string[], env: Record<string, string>) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["test", "-A", ...args],
+    cwd: repo,
+    clearEnv: true,
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const decoder = new TextDecoder();
+  let tail = "";
+  for await (const chunk of child.stdout) {
+    await writeAll(Deno.stdout, chunk);
+    tail = (tail + decoder.decode(chunk, { stream: true })).slice(-65536);
+  }
+  const { code } = await child.status;
+  return { code, summary: parseSummary(tail) };
+}
+
+async function writeAll(file: typeof Deno.stdout, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) written += await file.write(bytes.subarray(written));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const withCeph = argv.includes("--ceph") || Deno.env.get("CREDS3_TEST_CEPH") === "1";
+  const args = argv.filter((a) => a !== "--ceph");
+  const givesPath = args.some((a) =>
+    !a.startsWith("-") && (() => {
+      try {
+        Deno.statSync(a.startsWith("/") ? a : `${repo}/${a}`);
+        return true;
+      } catch {
+        return false;
+      }
+    })()
+  );
+  if (!givesPath) args.push("tests/");
+
+  let moto: MotoServer | undefined;
+  let cephStarted = false;
+  const stopAll = async () => {
+    const stops: Promise<unknown>[] = [];
+    if (moto) stops.push(moto.stop());
+    if (cephStarted) stops.push(run("bash", [`${repo}/scripts/ceph.sh`, "down", cephDir]));
+    moto = undefined;
+    cephStarted = false;
+    await Promise.allSettled(stops);
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => {
+      log(`${signal}: stopping test servers`);
+      stopAll().finally(() => Deno.exit(130));
+    });
+  }
+
+  try {
+    const extra: Record<string, string> = {};
+    const sharedMoto = Deno.env.get("CREDS3_TEST_MOTO_URL");
+    if (sharedMoto) {
+      extra.CREDS3_TEST_MOTO_URL = sharedMoto;
+      log(`using moto at ${sharedMoto}`);
+    } else {
+      const started = performance.now();
+      moto = await startMoto();
+      extra.CREDS3_TEST_MOTO_URL = moto.url;
+      log(`moto on ${moto.url} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    }
+    if (withCeph) {
+      cephStarted = true;
+      extra.CREDS3_TEST_CEPH_URL = await cephUp();
+    } else if (Deno.env.get("CREDS3_TEST_CEPH_URL")) {
+      log(`using Ceph at ${Deno.env.get("CREDS3_TEST_CEPH_URL")}`);
+    } else {
+      log("Ceph not started (pass --ceph or set CREDS3_TEST_CEPH=1): Ceph tests are skipped");
+    }
+
+    const { code, summary } = await denoTest(args, testEnv(extra));
+    if (!summary) {
+      console.log(`test: error: no test summary from deno test (exit code ${code})`);
+      return 1;
+    }
+    let failed = summary.failed;
+    if (code !== 0 && failed === 0) {
+      log(`deno test exited with code ${code} although no test failed: counting it as a failure`);
+      failed = 1;
+    }
+    const skipped = summary.ignored ? `, ${summary.ignored} skipped` : "";
+    await stopAll();
+    console.log(`${summary.passed} passed, ${failed} failed${skipped}`);
+    return failed > 0 ? 1 : 0;
+  } catch (error) {
+    console.log(`test: error: ${error instanceof Error ? error.message : error}`);
+    return 1;
+  } finally {
+    await stopAll();
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

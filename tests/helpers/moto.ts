@@ -1,0 +1,270 @@
+/**
+ * moto (S3 + KMS + STS in one Python process) for tests: start/stop a server, find the shared
+ * one, and create buckets and KMS keys in it with the real AWS SDK clients.
+ *
+ * Env contract: `CREDS3_TEST_MOTO_URL` (set by `scripts/test.ts`) names a running moto that
+ * all test files share; without it, {@linkcode motoUrl} starts one per test process.
+ *
+ * @module
+ */
+
+import { CreateAliasCommand, CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+
+/** A running moto server. */
+export interface MotoServer {
+  /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
+  url: string;
+  port: number;
+  /** Kill the process and wait for it to exit. */
+  stop(): Promise<void>;
+  /** Drop all state (buckets, keys, ...) via `POST /moto-api/reset`. */
+  reset(): Promise<void>;
+}
+
+/** Credentials and region moto accepts (it does not check signatures). */
+export const TEST_REGION = "us-east-1";
+export const TEST_ACCESS_KEY_ID = "test";
+export const TEST_SECRET_ACCESS_KEY = "test";
+
+const START_TIMEOUT_MS = 30_000;
+const STDERR_TAIL_BYTES = 8192;
+
+// Runs moto's server, exiting when the parent (this Deno process) goes away, so a killed test
+// run never leaves an orphaned moto behind.
+const BOOTSTRAP = `
+import os, sys, threading, time
+parent = os.getppid()
+def watch():
+    while True:
+        if os.getppid() != parent:
+            os._exit(0)
+        time.sleep(0.5)
+threading.Thread(target=watch, daemon=True).start()
+from moto.server import main
+sys.argv = ["moto_server"] + sys.argv[1:]
+main()
+`;
+
+/** A free TCP port on 127.0.0.1 (bound, then released; a tiny race is possible). */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+/**
+ * Start a moto server on a free loopback port and wait until it answers `GET /moto-api/`.
+ * Throws with the tail of moto's stderr if it exits or does not answer within 30 s.
+ */
+export async function startMoto(): Promise<MotoServer> {
+  let lastError: Error | undefined;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await startMotoOnce(freePort());
+    } catch (error) {
+      lastError = error as Error;
+      // Only a lost race for the port is worth another try.
+      if (!/address already in use/i.test(lastError.message)) throw lastError;
+    }
+  }
+  throw lastError;
+}
+
+async function startMotoOnce(port: number): Promise<MotoServer> {
+  const child = new Deno.Command("python3", {
+    args: ["-c", BOOTSTRAP, "-H", "127.0.0.1", "-p", String(port)],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+    env: { PYTHONUNBUFFERED: "1" },
+  }).spawn();
+  // Lets a test process started with a lazily created moto exit; `stop()` still awaits it.
+  child.unref();
+
+  let tail = "";
+  const decoder = new TextDecoder();
+  const drained = (async () => {
+    try {
+      for await (const chunk of child.stderr) {
+        tail = (tail + decoder.decode(chunk, { stream: true })).slice(-STDERR_TAIL_BYTES);
+      }
+    } catch {
+      // The stream errors when the process is killed; nothing to keep.
+    }
+  })();
+
+  let exited: Deno.CommandStatus | undefined;
+  const status = child.status.then((s) => (exited = s));
+  const url = `http://127.0.0.1:${port}`;
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (!exited) {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // Already gone.
+      }
+      const timer = setTimeout(() => {
+        try {
+          child.kill("SIGKILL");
+        } catch {
+          // Already gone.
+        }
+      }, 5000);
+      await status;
+      clearTimeout(timer);
+    }
+    await drained;
+  };
+
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (true) {
+    if (exited) {
+      await drained;
+      throw new Error(motoDiedMessage(port, exited, tail));
+    }
+    if (await answers(`${url}/moto-api/`)) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(
+        `moto did not answer on ${url}/moto-api/ within ${START_TIMEOUT_MS / 1000} s` +
+          (tail ? `; its stderr ends with:\n${tail.trim()}` : ""),
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  return {
+    url,
+    port,
+    stop,
+    async reset() {
+      const response = await fetch(`${url}/moto-api/reset`, { method: "POST" });
+      await response.body?.cancel();
+      if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
+    },
+  };
+}
+
+function motoDiedMessage(port: number, status: Deno.CommandStatus, tail: string): string {
+  const trimmed = tail.trim();
+  if (/No module named ['"]?moto|ModuleNotFoundError.*moto/.test(trimmed)) {
+    return "moto is not installed: pip install 'moto[server]'" +
+      (trimmed ? `\n${trimmed.split("\n").slice(-3).join("\n")}` : "");
+  }
+  if (/No module named ['"]?(flask|werkzeug)/i.test(trimmed)) {
+    return "moto's server extras are not installed: pip install 'moto[server]'\n" + trimmed;
+  }
+  return `moto exited with code ${status.code} before answering on port ${port}` +
+    (trimmed ? `; its stderr ends with:\n${trimmed}` : " (no stderr)");
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+let lazy: Promise<MotoServer> | undefined;
+
+/**
+ * The URL of the moto server tests should use: `CREDS3_TEST_MOTO_URL` when set (the test
+ * runner starts one shared server), else a server started on first call for this test process
+ * and stopped when the process unloads.
+ */
+export async function motoUrl(): Promise<string> {
+  const shared = Deno.env.get("CREDS3_TEST_MOTO_URL");
+  if (shared) return shared.replace(/\/+$/, "");
+  if (!lazy) {
+    lazy = startMoto();
+    lazy.then(
+      (server) => globalThis.addEventListener("unload", () => void server.stop()),
+      () => {},
+    );
+  }
+  return (await lazy).url;
+}
+
+/** `prefix-<random>`: lowercase, digits and dashes, valid as a bucket name and in an alias. */
+export function uniqueName(prefix: string): string {
+  const random = crypto.getRandomValues(new Uint8Array(6));
+  const hex = Array.from(random, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${prefix}-${Date.now().toString(36)}-${hex}`;
+}
+
+/** SDK client settings for a test endpoint (credentials, region, path style, checksums). */
+export function clientConfig(url: string) {
+  return {
+    endpoint: url,
+    region: TEST_REGION,
+    credentials: { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY },
+    forcePathStyle: true,
+    requestChecksumCalculation: "WHEN_REQUIRED" as const,
+    responseChecksumValidation: "WHEN_REQUIRED" as const,
+  };
+}
+
+/** An S3 client for a test endpoint. */
+export function s3Client(url: string): S3Client {
+  return new S3Client(clientConfig(url));
+}
+
+/** A KMS client for a test endpoint. */
+export function kmsClient(url: string): KMSClient {
+  const { forcePathStyle: _, ...config } = clientConfig(url);
+  return new KMSClient(config);
+}
+
+/** Create a symmetric KMS key with `alias` pointing at it; returns the key id. */
+export async function createKmsKey(url: string, alias = "alias/creds3"): Promise<string> {
+  const kms = kmsClient(url);
+  try {
+    const created = await kms.send(new CreateKeyCommand({ Description: `creds3 test ${alias}` }));
+    const keyId = created.KeyMetadata?.KeyId;
+    if (!keyId) throw new Error("CreateKey returned no key id");
+    await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: keyId }));
+    return keyId;
+  } finally {
+    kms.destroy();
+  }
+}
+
+/** Create bucket `name` at the S3 endpoint `url`. */
+export async function createBucket(url: string, name: string): Promise<void> {
+  const s3 = s3Client(url);
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+  } finally {
+    s3.destroy();
+  }
+}
+
+let emptyFile: string | undefined;
+
+/**
+ * Environment for a spawned CLI talking to test servers: test credentials and region, S3/KMS/STS
+ * endpoints, and the developer's own AWS config files replaced by an empty file.
+ */
+export function awsEnv(s3Url: string, kmsUrl: string = s3Url): Record<string, string> {
+  emptyFile ??= Deno.makeTempFileSync({ prefix: "creds3-empty-aws-config-" });
+  return {
+    AWS_ACCESS_KEY_ID: TEST_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: TEST_SECRET_ACCESS_KEY,
+    AWS_REGION: TEST_REGION,
+    AWS_ENDPOINT_URL_S3: s3Url,
+    AWS_ENDPOINT_URL_KMS: kmsUrl,
+    AWS_ENDPOINT_URL_STS: kmsUrl,
+    AWS_CONFIG_FILE: emptyFile,
+    AWS_SHARED_CREDENTIALS_FILE: emptyFile,
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
+}
