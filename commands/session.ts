@@ -33,7 +33,13 @@ export async function withStore<T>(
 export async function readSecrets(
   opened: Opened,
   pattern: string | undefined,
-  options: ReadOptions & { skipErrors?: boolean },
+  options: ReadOptions & {
+    skipErrors?: boolean;
+    /** What the failure means for the command (default "nothing was printed"). */
+    outcome?: string;
+    /** The hint when the failures carry none (default: fix the access, or --skip-errors). */
+    hint?: string;
+  },
 ): Promise<Secret[]> {
   const { secrets, failures } = await opened.creds.getMany(pattern, options);
   for (const f of failures) {
@@ -46,11 +52,11 @@ export async function readSecrets(
   if (failures.length > 0 && !options.skipErrors) {
     const hint = failures.find((f) => f.error instanceof Creds3Error && f.error.hint);
     throw new Creds3Error(
-      `${failures.length} of ${
-        failures.length + secrets.length
-      } secrets could not be read; nothing was printed`,
+      `${failures.length} of ${failures.length + secrets.length} secrets could not be read; ${
+        options.outcome ?? "nothing was printed"
+      }`,
       {
-        hint: (hint?.error as Creds3Error | undefined)?.hint ??
+        hint: (hint?.error as Creds3Error | undefined)?.hint ?? options.hint ??
           "fix the access, or leave unreadable secrets out with --skip-errors",
       },
     );
