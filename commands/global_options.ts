@@ -26,6 +26,16 @@ const GLOBALS: readonly [short: string | undefined, long: string, description: s
     "master key: a KMS key id, ARN or alias (default alias/creds3), or local:PATH (default: CREDS3_KEY)",
   ],
   [undefined, "--concurrency <n>", "secrets read at once by multi-secret commands (default: 32)"],
+  [
+    undefined,
+    "--max-attempts <n>",
+    "attempts per AWS request, retried with backoff on throttling, 5xx, resets and timeouts (default: CREDS3_MAX_ATTEMPTS, else 5)",
+  ],
+  [
+    undefined,
+    "--timeout <seconds>",
+    "time one AWS request attempt may take before it is retried (default: CREDS3_TIMEOUT, else 30)",
+  ],
   [undefined, "--debug", "print stack traces of unexpected errors"],
 ];
 

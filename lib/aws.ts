@@ -30,8 +30,15 @@ export class AwsClients {
   #common() {
     return {
       region: this.region,
-      maxAttempts: 5,
+      maxAttempts: this.config.maxAttempts,
       retryMode: "standard",
+      // Options for the SDK's NodeHttpHandler. A hung attempt fails with TimeoutError (which the
+      // SDK retries) instead of hanging the command.
+      requestHandler: {
+        requestTimeout: this.config.timeoutMs,
+        connectionTimeout: this.config.timeoutMs,
+        throwOnRequestTimeout: true,
+      },
     } as const;
   }
 

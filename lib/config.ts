@@ -18,6 +18,8 @@ export interface GlobalOptions {
   arn?: string;
   key?: string;
   concurrency?: string;
+  maxAttempts?: string;
+  timeout?: string;
   debug?: boolean;
 }
 
@@ -37,6 +39,10 @@ export interface Config {
   /** Path-style S3 addressing: on for custom endpoints (S3-compatible stores). */
   forcePathStyle: boolean;
   concurrency: number;
+  /** Attempts per AWS request, the first included (retries with backoff on throttling, 5xx, resets, timeouts). */
+  maxAttempts: number;
+  /** Milliseconds one AWS request attempt may take (connecting included) before it is retried. */
+  timeoutMs: number;
   debug: boolean;
 }
 
@@ -44,6 +50,9 @@ export interface Config {
 export type Env = Readonly<Record<string, string | undefined>>;
 
 const DEFAULT_CONCURRENCY = 32;
+const DEFAULT_MAX_ATTEMPTS = 5;
+const DEFAULT_TIMEOUT_SECONDS = 30;
+const MAX_TIMEOUT_SECONDS = 3600;
 
 /** The default local master key: `$XDG_CONFIG_HOME/creds3/master.key` (or `~/.config/...`). */
 export function defaultLocalKeyPath(env: Env): string {
@@ -78,6 +87,16 @@ function positiveInt(text: string, what: string): number {
   return Number(text);
 }
 
+function timeoutSeconds(text: string): number {
+  const seconds = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
+  if (!(seconds >= 0.1 && seconds <= MAX_TIMEOUT_SECONDS)) {
+    throw new UsageError(
+      `Timeout '${text}' is not a number of seconds from 0.1 to ${MAX_TIMEOUT_SECONDS}`,
+    );
+  }
+  return seconds;
+}
+
 /** Resolves the configuration from the global options and the environment. */
 export function resolveConfig(options: GlobalOptions, env: Env): Config {
   const locationText = options.location ?? env.CREDS3_LOCATION;
@@ -105,6 +124,14 @@ export function resolveConfig(options: GlobalOptions, env: Env): Config {
     concurrency: positiveInt(
       options.concurrency ?? env.CREDS3_CONCURRENCY ?? String(DEFAULT_CONCURRENCY),
       "Concurrency",
+    ),
+    maxAttempts: positiveInt(
+      options.maxAttempts ?? env.CREDS3_MAX_ATTEMPTS ?? String(DEFAULT_MAX_ATTEMPTS),
+      "Attempt count",
+    ),
+    timeoutMs: Math.round(
+      timeoutSeconds(options.timeout ?? env.CREDS3_TIMEOUT ?? String(DEFAULT_TIMEOUT_SECONDS)) *
+        1000,
     ),
     debug: options.debug ?? false,
   };
