@@ -19,14 +19,17 @@ export type YamlTree = string | ReadonlyArray<readonly [string, YamlTree]>;
 const SAFE_PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 // Words that a YAML 1.1 or 1.2 reader resolves to a boolean or null.
 const YAML_WORDS = /^(?:y|yes|n|no|true|false|on|off|null)$/i;
-// Line breaks to YAML 1.1 but not to 1.2: written raw, a 1.1 reader would fold them into a
-// space, so strings holding them are double-quoted and the characters written as escapes.
-const UNICODE_BREAKS = /[\x85\u2028\u2029]/;
-const UNICODE_BREAK_ESCAPES: Readonly<Record<string, string>> = {
-  "\x85": "\\N",
-  "\u2028": "\\L",
-  "\u2029": "\\P",
-};
+// Characters the writer would leave raw inside double quotes although YAML forbids them there
+// (DEL and C1 controls, U+FFFE, U+FFFF; PyYAML rejects the file) or a YAML 1.1 reader folds
+// them into a space (NEL, LS, PS), plus the BOM. Strings holding them are double-quoted and the
+// characters written as `\xHH` / `\uHHHH` escapes.
+const RAW_UNSAFE = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
+
+function escapeRaw(char: string): string {
+  const code = char.charCodeAt(0);
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16)}`;
+}
+
 // Long implicit keys are not allowed by YAML; leave those to the quoting path.
 const MAX_PLAIN_KEY = 128;
 
@@ -43,7 +46,7 @@ function valueNode(value: YamlTree): Scalar | YAMLMap {
     // Multi-line values read best as literal blocks; the writer falls back to a
     // quoted scalar when a block cannot hold the value exactly (a carriage
     // return or other control character, trailing blank lines with spaces).
-    const block = value.includes("\n") && !UNICODE_BREAKS.test(value);
+    const block = value.includes("\n") && !RAW_UNSAFE.test(value);
     node.type = block ? Scalar.BLOCK_LITERAL : Scalar.QUOTE_DOUBLE;
     return node;
   }
@@ -72,8 +75,8 @@ export function stringifyYaml(tree: YamlTree): string {
     doubleQuotedMinMultiLineLength: Number.MAX_SAFE_INTEGER,
   });
   // Only double-quoted scalars can hold these characters here (plain keys are ASCII), and
-  // the writer leaves them raw; a backslash before one is always itself escaped.
-  return text.replace(/[\x85\u2028\u2029]/g, (char) => UNICODE_BREAK_ESCAPES[char]);
+  // a backslash before one is always itself escaped, so each can be replaced in place.
+  return text.replace(new RegExp(RAW_UNSAFE.source, "g"), escapeRaw);
 }
 
 /**

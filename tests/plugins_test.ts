@@ -121,6 +121,15 @@ function decodeBase64(text: string): string {
   );
 }
 
+/**
+ * Asserts YAML text holds only characters YAML allows raw (c-printable, which PyYAML enforces)
+ * and none that a YAML 1.1 reader takes as a line break (NEL, LS, PS) or a BOM.
+ */
+function assertYamlPrintable(text: string): void {
+  const bad = /[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]|\ufeff/u.exec(text);
+  ok(bad === null, `raw U+${bad?.[0].codePointAt(0)?.toString(16).padStart(4, "0")} in YAML`);
+}
+
 /** Asserts `fn` throws an ExportError whose message quotes `name` and leaks no value. */
 function refuses(fn: () => unknown, name: string, values: string[] = []): void {
   throws(fn, (error: unknown) => {
@@ -144,6 +153,7 @@ Deno.test("json round-trips every tricky value and matches JSON.stringify with 4
 
 Deno.test("yaml round-trips every tricky value as YAML 1.2 and 1.1", () => {
   const text = exporter("yaml").render(ALL);
+  assertYamlPrintable(text);
   deepStrictEqual(parseYaml(text), ALL);
   deepStrictEqual(parseYaml(text, { version: "1.1" }), ALL);
 });
@@ -184,6 +194,7 @@ Deno.test("csv round-trips every tricky value through csv-parse", () => {
 Deno.test("json, yaml, csv and properties keep tricky names as keys", async () => {
   const secrets = Object.fromEntries(TRICKY.map(([, value], i) => [value, `v${i}`]));
   deepStrictEqual(JSON.parse(exporter("json").render(secrets)), secrets);
+  assertYamlPrintable(exporter("yaml").render(secrets));
   deepStrictEqual(parseYaml(exporter("yaml").render(secrets)), secrets);
   deepStrictEqual(parseYaml(exporter("yaml").render(secrets), { version: "1.1" }), secrets);
   deepStrictEqual(Object.fromEntries(parseCsv(exporter("csv").render(secrets))), secrets);
@@ -287,6 +298,7 @@ Deno.test(`shell output round-trips when sourced and when eval'ed in ${SHELL_LIS
 
 Deno.test("k8s renders a v1 Secret whose data decodes to every tricky value", () => {
   const text = exporter("k8s").render(ALL, { name: "app-secrets" });
+  assertYamlPrintable(text);
   for (const version of ["1.2", "1.1"] as const) {
     const doc = parseYaml(text, { version });
     deepStrictEqual(Object.keys(doc), ["apiVersion", "kind", "metadata", "type", "data"]);
@@ -333,13 +345,13 @@ Deno.test("properties round-trip through java.util.Properties.load", async () =>
   deepStrictEqual(await javaProperties(text), ALL);
 });
 
-Deno.test("NEL, LS and PS survive every format, escaped in YAML for YAML 1.1 readers", async () => {
+Deno.test("NEL, LS, PS, BOM and U+FFFF survive every format, escaped in YAML", async () => {
   const secrets: Secrets = {
-    A: "nel\u0085 ls\u2028 ps\u2029 end",
+    A: "nel\u0085 ls\u2028 ps\u2029 bom\ufeff nonchar\uffff c1\u009b end",
     B: "multi\nline\u2028\\\u0085\n",
   };
   const yaml = exporter("yaml").render(secrets);
-  ok(!/[\x85\u2028\u2029]/.test(yaml), "written as \\N, \\L, \\P escapes");
+  assertYamlPrintable(yaml);
   deepStrictEqual(parseYaml(yaml), secrets);
   deepStrictEqual(parseYaml(yaml, { version: "1.1" }), secrets);
   deepStrictEqual(JSON.parse(exporter("json").render(secrets)), secrets);
