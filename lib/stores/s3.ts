@@ -6,7 +6,7 @@
  * @module
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { awsErrorCode, describeAwsError, httpStatus } from "../aws_errors.ts";
+import { attempts, awsErrorCode, describeAwsError, httpStatus } from "../aws_errors.ts";
 import { IntegrityError, NotFoundError, StoreError, VersionExistsError } from "../errors.ts";
 import type { VersionEntry } from "../names.ts";
 import type { ListOptions, SetupStore, Store, StoredSecret } from "./store.ts";
@@ -111,13 +111,36 @@ export class S3Store implements Store, SetupStore {
         }),
       );
     } catch (e) {
-      if (httpStatus(e) === 412 || awsErrorCode(e) === "PreconditionFailed") {
+      const conflict = httpStatus(e) === 412 || awsErrorCode(e) === "PreconditionFailed";
+      // The SDK retries a PutObject whose answer was lost (reset, timeout) or was a 5xx, but the
+      // first attempt may have landed: the retry then meets our own object (412), or fails
+      // while the object is stored. Our own write has our wrapped data key, which is fresh and
+      // random for every put, so reading the object back tells ours from another writer's.
+      if (conflict && attempts(e) > 1 && await this.#holds(name, version, secret)) return;
+      if (!conflict && httpStatus(e) === undefined) {
+        // The outcome is unknown; the original error is reported unless the object is ours.
+        if (await this.#holds(name, version, secret).catch(() => false)) return;
+      }
+      if (conflict) {
         throw new VersionExistsError(`Version ${version} of '${name}' already exists`, {
           hint: "versions are never overwritten: give another with -v, or use -a",
         });
       }
       this.#fail("PutObject", e);
     }
+  }
+
+  /** Whether version `version` of `name` is stored with exactly these fields. */
+  async #holds(name: string, version: string, secret: StoredSecret): Promise<boolean> {
+    let stored: StoredSecret;
+    try {
+      stored = await this.read(name, version);
+    } catch (e) {
+      if (e instanceof NotFoundError) return false;
+      throw e;
+    }
+    return stored.key === secret.key && stored.hmac === secret.hmac &&
+      stored.contents === secret.contents && stored.digest === secret.digest;
   }
 
   async remove(entries: readonly VersionEntry[]): Promise<void> {
