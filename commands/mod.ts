@@ -5,6 +5,8 @@
  */
 import { Command } from "@commander-js/extra-typings";
 import { deleteCommand } from "./delete.ts";
+import { execCommand } from "./exec.ts";
+import { exportCommand } from "./export.ts";
 import { getCommand } from "./get.ts";
 import { getallCommand } from "./getall.ts";
 import { addGlobalOptions } from "./global_options.ts";
@@ -41,6 +43,8 @@ Run 'creds3 help <command>' for a command's options and examples.`,
       getallCommand(),
       listCommand(),
       deleteCommand(),
+      exportCommand(),
+      execCommand(),
     ]
   ) {
     program.addCommand(addGlobalOptions(command as unknown as Command));

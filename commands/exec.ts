@@ -1,0 +1,93 @@
+/**
+ * `creds3 exec [pattern] [context ...] [--pristine] -- command [args ...]`
+ *
+ * @module
+ */
+import { Command } from "@commander-js/extra-typings";
+import { ExitCode, UsageError } from "../lib/errors.ts";
+import { runCommand } from "../lib/run_command.ts";
+import { printWarning } from "./output.ts";
+import { outputKeys, parseSelection, readSelection, SELECTION_HELP } from "./selection.ts";
+import { withStore } from "./session.ts";
+
+/** The environment for the child: the secrets over creds3's own (or over just PATH). */
+function childEnv(secrets: Record<string, string>, pristine: boolean): Record<string, string> {
+  const path = Deno.env.get("PATH");
+  const base: Record<string, string> = pristine
+    ? (path === undefined ? {} : { PATH: path })
+    : Deno.env.toObject();
+  for (const [key, value] of Object.entries(secrets)) {
+    if (key.includes("=")) {
+      throw new UsageError(`Key '${key}' cannot be an environment variable name (it has a '=')`, {
+        hint: "leave out --keep-names, or select other secrets",
+      });
+    }
+    if (value.includes("\0")) {
+      throw new UsageError(
+        `Secret for '${key}' contains a NUL character, which no environment variable can hold`,
+      );
+    }
+    if (Object.hasOwn(base, key)) printWarning(`secret '${key}' replaces the environment's value`);
+  }
+  return { ...base, ...secrets };
+}
+
+/** The `exec` command. */
+export function execCommand() {
+  // Everything after the first `--` is the command, kept away from creds3's option parser.
+  let argv: string[] | undefined;
+  const command = new Command("exec")
+    .description("Run a command with secrets added to its environment")
+    .argument("[pattern]", "names to pass, '*' matching any characters (default: all)")
+    .argument("[context...]", "encryption context as key=value pairs")
+    .option("--pristine", "give the command only the secrets and PATH, nothing else")
+    .option("--strip-prefix <prefix>", "remove PREFIX from the start of names, e.g. 'app/prod/'")
+    .option("--keep-names", "use names as variable names as they are, instead of ENV_STYLE")
+    .usage("[options] [pattern] [context...] -- command [args...]")
+    .addHelpText(
+      "after",
+      `${SELECTION_HELP}
+
+The command follows '--'; creds3 does not read its arguments. Names become variable names in
+upper case with every other character '_' ('app/db-url' is APP_DB_URL); two names giving one
+variable are refused. If any selected secret cannot be read, the command is not started.
+The command gets creds3's standard input, output and error, and SIGINT, SIGTERM and SIGHUP;
+creds3 exits with its exit code (128 + the signal number if a signal ended it; 127 if it is
+not found).
+
+Examples:
+  creds3 exec 'app/prod/*' --strip-prefix app/prod/ -- ./server --port 8080
+  creds3 exec 'ci/*' env=ci --pristine -- sh -c 'deploy "$CI_TOKEN"'`,
+    )
+    .action(async (pattern, context, options, command) => {
+      if (argv === undefined || argv.length === 0) {
+        throw new UsageError("No command to run", {
+          hint: "give it after '--', e.g. creds3 exec 'app/*' -- ./server",
+        });
+      }
+      const selection = parseSelection(pattern === undefined ? [] : [pattern, ...context]);
+      const env = await withStore(command, async (opened) => {
+        const secrets = await readSelection(opened, selection, {
+          outcome: "the command was not started",
+          hint: "fix the access, or select only readable secrets with a pattern",
+        });
+        return childEnv(
+          outputKeys(secrets, {
+            env: true,
+            keepNames: options.keepNames,
+            stripPrefix: options.stripPrefix,
+          }),
+          options.pristine ?? false,
+        );
+      });
+      const code = await runCommand(argv, { env, clearEnv: options.pristine });
+      if (code !== 0) throw new ExitCode(code);
+    });
+  const parseOptions = command.parseOptions.bind(command);
+  command.parseOptions = (args: string[]) => {
+    const end = args.indexOf("--");
+    argv = end < 0 ? undefined : args.slice(end + 1);
+    return parseOptions(end < 0 ? args : args.slice(0, end));
+  };
+  return command;
+}

@@ -1,0 +1,102 @@
+/**
+ * What `export` and `exec` share: the `[pattern] [context ...]` operands, reading the selected
+ * secrets, and turning their names into output keys.
+ *
+ * @module
+ */
+import { type EncryptionContext, parseContext } from "../lib/context.ts";
+import type { Secret } from "../lib/credential_store.ts";
+import { mapKeys } from "../lib/env_keys.ts";
+import { NotFoundError, UsageError } from "../lib/errors.ts";
+import type { Opened } from "../lib/open.ts";
+import { ExportError } from "../plugins/mod.ts";
+import { readSecrets, toRecord } from "./session.ts";
+
+/** The help text that explains the operands. */
+export const SELECTION_HELP = `
+Selecting secrets:
+  [pattern] selects names, '*' matching any characters ('/' too); without it, every secret.
+  [context ...] are key=value pairs of the encryption context.
+  A first operand of the form key=value (it has a '=' and no '*') is context, never a
+  pattern. To select names that contain '=', use a pattern with a '*' (e.g. 'team/a=b*').
+  A pattern that matches no secret is an error.`;
+
+/** The operands split into a pattern and a context. */
+export interface Selection {
+  /** Undefined: every secret. */
+  pattern?: string;
+  context: EncryptionContext;
+}
+
+/** Whether an operand is a `key=value` context pair rather than a pattern. */
+export function isContextPair(operand: string): boolean {
+  return operand.includes("=") && !operand.includes("*");
+}
+
+/** Splits `[pattern] [context ...]`: the first operand is the pattern unless it is key=value. */
+export function parseSelection(operands: readonly string[]): Selection {
+  const [first, ...rest] = operands;
+  if (first === undefined) return { context: {} };
+  if (isContextPair(first)) return { context: parseContext(operands) };
+  if (first === "") throw new UsageError("The pattern is empty");
+  return { pattern: first, context: parseContext(rest) };
+}
+
+/** Reads the selected secrets; a pattern that matches nothing is a {@link NotFoundError}. */
+export async function readSelection(
+  opened: Opened,
+  selection: Selection,
+  options: { version?: string; skipErrors?: boolean; outcome?: string; hint?: string },
+): Promise<Secret[]> {
+  const { pattern } = selection;
+  const secrets = await readSecrets(opened, pattern, { ...options, context: selection.context });
+  if (pattern !== undefined && secrets.length === 0) {
+    const skipped = options.skipErrors
+      ? (await opened.creds.latest(pattern, options.version)).length
+      : 0;
+    if (skipped === 0) {
+      throw new NotFoundError(
+        options.version === undefined
+          ? `No credential matches '${pattern}'`
+          : `No credential matching '${pattern}' has version '${options.version}'`,
+        { hint: "see the stored names with 'creds3 list'" },
+      );
+    }
+  }
+  return secrets;
+}
+
+/** How names become keys. */
+export interface KeyOptions {
+  /** Environment-variable style (upper case, `_`) unless `keepNames`. */
+  env: boolean;
+  keepNames?: boolean;
+  stripPrefix?: string;
+}
+
+/**
+ * Maps secret names to output keys (see lib/env_keys.ts); a collision or empty key is a
+ * usage error that names the secrets.
+ */
+export function outputKeys(
+  secrets: readonly Secret[],
+  options: KeyOptions,
+): Record<string, string> {
+  try {
+    return mapKeys(toRecord(secrets), {
+      style: options.env && !options.keepNames ? "env" : "keep",
+      stripPrefix: options.stripPrefix,
+    });
+  } catch (error) {
+    throw asUsageError(
+      error,
+      "select fewer secrets with a pattern, or change the keys with --strip-prefix",
+    );
+  }
+}
+
+/** An exporter's refusal as a usage error (exit 2) with `hint`; other errors unchanged. */
+export function asUsageError(error: unknown, hint?: string): unknown {
+  if (!(error instanceof ExportError)) return error;
+  return new UsageError(error.message, { hint, cause: error });
+}

@@ -1,0 +1,100 @@
+/**
+ * Running a command as a child process that stands in for creds3: same terminal, given
+ * environment, signals passed on, its exit status returned.
+ *
+ * @module
+ */
+import { Creds3Error } from "./errors.ts";
+
+/** Signals passed on to the child while it runs. */
+export const FORWARDED_SIGNALS: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/** The command could not be started; exit 127 (not found) or 126 (not executable), as shells do. */
+export class CommandStartError extends Creds3Error {
+  override readonly exitCode: number;
+
+  constructor(message: string, exitCode: number, options?: { hint?: string; cause?: unknown }) {
+    super(message, options);
+    this.exitCode = exitCode;
+  }
+}
+
+/** Options of {@linkcode runCommand}. */
+export interface RunCommandOptions {
+  /** Variables added to (or replacing) the environment. */
+  env: Record<string, string>;
+  /** Start from an empty environment: the child gets only `env`. */
+  clearEnv?: boolean;
+}
+
+/**
+ * Runs `argv` with standard input, output and error inherited, passing SIGINT, SIGTERM and
+ * SIGHUP on to it, and returns its exit code: the code it exited with, or 128 plus the signal
+ * number when a signal ended it (as shells report it).
+ *
+ * @throws {CommandStartError} When the command does not exist (127) or cannot be run (126).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runCommand } from "./run_command.ts";
+ *
+ * assert.equal(await runCommand(["sh", "-c", 'exit "$CODE"'], { env: { CODE: "3" } }), 3);
+ * ```
+ */
+export async function runCommand(
+  argv: readonly string[],
+  options: RunCommandOptions,
+): Promise<number> {
+  const [program, ...args] = argv;
+  // Listen before spawning, so no signal in between ends creds3 and leaves the child behind.
+  let child: Deno.ChildProcess | undefined;
+  let pending: Deno.Signal | undefined;
+  const forward = new Map<Deno.Signal, () => void>();
+  for (const signal of FORWARDED_SIGNALS) {
+    const listener = () => {
+      if (child === undefined) pending ??= signal;
+      else {
+        try {
+          child.kill(signal);
+        } catch {
+          // The child has already exited.
+        }
+      }
+    };
+    Deno.addSignalListener(signal, listener);
+    forward.set(signal, listener);
+  }
+  try {
+    child = spawn(program, args, options);
+    if (pending !== undefined) child.kill(pending);
+    // Deno reports a signal death as 128 + the platform's signal number, as shells do.
+    return (await child.status).code;
+  } finally {
+    for (const [signal, listener] of forward) Deno.removeSignalListener(signal, listener);
+  }
+}
+
+function spawn(program: string, args: string[], options: RunCommandOptions): Deno.ChildProcess {
+  try {
+    return new Deno.Command(program, {
+      args,
+      env: options.env,
+      clearEnv: options.clearEnv ?? false,
+      stdin: "inherit",
+      stdout: "inherit",
+      stderr: "inherit",
+    }).spawn();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new CommandStartError(`Command '${program}' not found`, 127, {
+        hint: "check the name, or give its full path",
+        cause: error,
+      });
+    }
+    const why = error instanceof Deno.errors.PermissionDenied
+      ? "permission denied"
+      : (error as Error).message.replace(/^Failed to spawn '[^']*': /, "");
+    throw new CommandStartError(`Cannot run command '${program}': ${why}`, 126, { cause: error });
+  }
+}
