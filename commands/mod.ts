@@ -4,18 +4,21 @@
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
+import denoJson from "../deno.json" with { type: "json" };
+import { completionsCommand } from "./completions.ts";
 import { deleteCommand } from "./delete.ts";
 import { execCommand } from "./exec.ts";
 import { exportCommand } from "./export.ts";
 import { getCommand } from "./get.ts";
 import { getallCommand } from "./getall.ts";
 import { addGlobalOptions } from "./global_options.ts";
+import { helpCommand } from "./help.ts";
 import { listCommand } from "./list.ts";
 import { putCommand } from "./put.ts";
 import { setupCommand } from "./setup.ts";
 
-/** The program's version, embedded at build time. */
-export const VERSION = "0.1.0";
+/** The program's version: deno.json's `version`, embedded in compiled binaries. */
+export const VERSION: string = denoJson.version;
 
 /** Builds the `creds3` program with every command. */
 export function buildProgram(): Command {
@@ -24,6 +27,7 @@ export function buildProgram(): Command {
     .version(VERSION, "-V, --version", "print the version")
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
+    .helpCommand(false)
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
     .addHelpText(
       "after",
@@ -45,6 +49,8 @@ Run 'creds3 help <command>' for a command's options and examples.`,
       deleteCommand(),
       exportCommand(),
       execCommand(),
+      completionsCommand(),
+      helpCommand(),
     ]
   ) {
     program.addCommand(addGlobalOptions(command as unknown as Command));
