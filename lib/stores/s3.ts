@@ -6,7 +6,7 @@
  * @module
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { attempts, awsErrorCode, describeAwsError, httpStatus } from "../aws_errors.ts";
+import { awsErrorCode, describeAwsError, httpStatus } from "../aws_errors.ts";
 import { IntegrityError, NotFoundError, StoreError, VersionExistsError } from "../errors.ts";
 import type { VersionEntry } from "../names.ts";
 import type { ListOptions, SetupStore, Store, StoredSecret } from "./store.ts";
@@ -112,11 +112,13 @@ export class S3Store implements Store, SetupStore {
       );
     } catch (e) {
       const conflict = httpStatus(e) === 412 || awsErrorCode(e) === "PreconditionFailed";
-      // The SDK retries a PutObject whose answer was lost (reset, timeout) or was a 5xx, but the
-      // first attempt may have landed: the retry then meets our own object (412), or fails
-      // while the object is stored. Our own write has our wrapped data key, which is fresh and
-      // random for every put, so reading the object back tells ours from another writer's.
-      if (conflict && attempts(e) > 1 && await this.#holds(name, version, secret)) return;
+      // A PutObject whose answer was lost (reset, timeout) or was a 5xx is retried, by the SDK
+      // or below it (Deno's HTTP client resends on a reused connection closed without an
+      // answer, unseen by the SDK's attempt count), but the first attempt may have landed: the
+      // retry then meets our own object (412), or fails while the object is stored. Our own
+      // write has our wrapped data key, fresh and random for every put, so reading the object
+      // back tells ours from another writer's.
+      if (conflict && await this.#holds(name, version, secret)) return;
       if (!conflict && httpStatus(e) === undefined) {
         // The outcome is unknown; the original error is reported unless the object is ours.
         if (await this.#holds(name, version, secret).catch(() => false)) return;
