@@ -9,10 +9,20 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { awsErrorCode, describeAwsError, httpStatus } from "../aws_errors.ts";
 import { IntegrityError, NotFoundError, StoreError, VersionExistsError } from "../errors.ts";
 import type { VersionEntry } from "../names.ts";
-import type { ListOptions, SetupStore, Store, StoredSecret } from "./store.ts";
+import type { ListOptions, SetupStep, SetupStore, Store, StoredSecret } from "./store.ts";
 import { splitKey } from "./store.ts";
 
 const DELETE_BATCH = 1000;
+
+/** How the S3 store's bucket is reached, for `setup`. */
+export interface S3StoreOptions {
+  /** The region the bucket should be in (default us-east-1). */
+  region?: string;
+  /** An S3-compatible store at a custom endpoint: setup skips what it does not support. */
+  compatible?: boolean;
+  /** The endpoint is plain HTTP: setup adds no policy that denies requests without TLS. */
+  plainHttp?: boolean;
+}
 
 /** A store in an S3 bucket, under an optional prefix (empty or ending with `/`). */
 export class S3Store implements Store, SetupStore {
@@ -22,7 +32,7 @@ export class S3Store implements Store, SetupStore {
     readonly client: S3Client,
     readonly bucket: string,
     readonly prefix: string = "",
-    readonly region?: string,
+    readonly options: S3StoreOptions = {},
   ) {
     this.description = `s3://${bucket}/${prefix}`;
   }
@@ -175,34 +185,16 @@ export class S3Store implements Store, SetupStore {
     }
   }
 
-  async setup(): Promise<string[]> {
-    const { CreateBucketCommand, HeadBucketCommand } = await import("@aws-sdk/client-s3");
-    try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
-      return [`Bucket '${this.bucket}' exists`];
-    } catch (e) {
-      if (httpStatus(e) !== 404) this.#fail("HeadBucket", e);
-    }
-    const region = this.region ?? "us-east-1";
-    try {
-      await this.client.send(
-        new CreateBucketCommand({
-          Bucket: this.bucket,
-          // us-east-1 is the one region that must not be named as a location constraint.
-          CreateBucketConfiguration: region === "us-east-1"
-            ? undefined
-            : { LocationConstraint: region as never },
-        }),
-      );
-    } catch (e) {
-      if (awsErrorCode(e) === "BucketAlreadyOwnedByYou") return [`Bucket '${this.bucket}' exists`];
-      if (awsErrorCode(e) === "BucketAlreadyExists") {
-        throw new StoreError(`Bucket '${this.bucket}' belongs to another account`, {
-          hint: "bucket names are global: choose another with -l",
-        });
-      }
-      this.#fail("CreateBucket", e);
-    }
-    return [`Created bucket '${this.bucket}' in ${region}`];
+  /** Creates the bucket, or checks it, with the hardened settings of `s3_setup.ts`. */
+  async setup(options: { fix?: boolean } = {}): Promise<SetupStep[]> {
+    const { setupS3Bucket } = await import("./s3_setup.ts");
+    return await setupS3Bucket(this.client, {
+      bucket: this.bucket,
+      prefix: this.prefix,
+      region: this.options.region ?? "us-east-1",
+      fix: options.fix,
+      compatible: this.options.compatible,
+      plainHttp: this.options.plainHttp,
+    });
   }
 }
