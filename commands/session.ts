@@ -10,6 +10,7 @@ import { Creds3Error } from "../lib/errors.ts";
 import { openCredentialStore, type Opened } from "../lib/open.ts";
 import { commandConfig } from "./global_options.ts";
 import { printMessage, printWarning } from "./output.ts";
+import { progressReporter } from "./progress.ts";
 
 /** Runs `fn` with the store the command's options name, closing connections afterwards. */
 export async function withStore<T>(
@@ -41,7 +42,10 @@ export async function readSecrets(
     hint?: string;
   },
 ): Promise<Secret[]> {
-  const { secrets, failures } = await opened.creds.getMany(pattern, options);
+  const { secrets, failures } = await opened.creds.getMany(pattern, {
+    ...options,
+    onProgress: progressReporter("reading secrets"),
+  });
   for (const f of failures) {
     const text = `'${f.name}' version ${f.version}: ${
       f.error.message.replace(`'${f.name}' version ${f.version}: `, "")

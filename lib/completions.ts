@@ -16,7 +16,7 @@
  *   ],
  * };
  * const script = completionScript("bash", tree);
- * ok(script.includes("complete -F _tool tool"));
+ * ok(script.includes("-F _tool tool"));
  * ok(script.includes("get put"));
  * ```
  *

@@ -77,6 +77,15 @@ export interface ReadOptions {
   context?: EncryptionContext;
 }
 
+/** Options of {@link CredentialStore.getMany}. */
+export interface GetManyOptions extends ReadOptions {
+  /**
+   * Called with the number of secrets read so far (read or failed) and the total: once with 0
+   * after the listing, then after each read.
+   */
+  onProgress?: (done: number, total: number) => void;
+}
+
 const AUTOVERSION_ATTEMPTS = 64;
 
 /** The facade over a store and a key provider. */
@@ -177,13 +186,19 @@ export class CredentialStore {
    */
   async getMany(
     pattern: string | undefined,
-    options: ReadOptions = {},
+    options: GetManyOptions = {},
   ): Promise<{ secrets: Secret[]; failures: ReadFailure[] }> {
     const entries = await this.latest(pattern, options.version);
+    const progress = options.onProgress;
+    let done = 0;
+    progress?.(0, entries.length);
     const results = await mapSettled(
       entries,
       this.concurrency,
-      (entry) => this.#open(entry, options.context ?? {}),
+      (entry) =>
+        progress
+          ? this.#open(entry, options.context ?? {}).finally(() => progress(++done, entries.length))
+          : this.#open(entry, options.context ?? {}),
     );
     const secrets: Secret[] = [];
     const failures: ReadFailure[] = [];
