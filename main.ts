@@ -15,7 +15,17 @@ export async function main(args: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({
       writeErr: (text) => printMessage(text.replace(/\n$/, "")),
-      outputError: (text, write) => write(text.replace(/^error: /, "creds3: error: ")),
+      outputError: (text, write) =>
+        write(
+          text.replace(/^error: /, "creds3: error: ")
+            .replace(
+              /\n\(Did you mean (?:one of )?(.+)\?\)/,
+              (_, names: string) =>
+                `\ncreds3: hint: did you mean ${
+                  names.split(", ").map((n) => `'${n}'`).join(" or ")
+                }?`,
+            ),
+        ),
     });
   for (const command of program.commands) {
     command.exitOverride().configureOutput(program.configureOutput());
