@@ -98,14 +98,16 @@ export class S3Store implements Store, SetupStore {
     }
     const contents = (await out.Body?.transformToString("utf-8")) ?? "";
     const meta = out.Metadata ?? {};
-    for (const field of ["key", "hmac"]) {
+    // The original always writes all three; a missing one (digest too: falling back to a
+    // default would let whoever can write the bucket pick the digest) is tampering.
+    for (const field of ["key", "hmac", "digest"]) {
       if (typeof meta[field] !== "string") {
         throw new IntegrityError(
-          `Version ${version} of '${name}' has no '${field}' metadata; it was not written by creds3`,
+          `Version ${version} of '${name}' has no '${field}' metadata: it was altered, or not written by creds3`,
         );
       }
     }
-    return { contents, key: meta.key, hmac: meta.hmac, digest: meta.digest ?? "SHA256" };
+    return { contents, key: meta.key, hmac: meta.hmac, digest: meta.digest };
   }
 
   async create(name: string, version: string, secret: StoredSecret): Promise<void> {
