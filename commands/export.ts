@@ -6,7 +6,8 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { writeFileAtomic } from "../lib/atomic_file.ts";
 import { UsageError } from "../lib/errors.ts";
-import { type Exporter, exporter, exporterNames, type RenderOptions } from "../plugins/mod.ts";
+import { FORMAT_NAMES, loadExporter } from "../plugins/catalog.ts";
+import type { Exporter, RenderOptions } from "../plugins/types.ts";
 import { printData, printMessage } from "./output.ts";
 import {
   asUsageError,
@@ -55,7 +56,7 @@ export function exportCommand() {
     .argument("[pattern]", "names to export, '*' matching any characters (default: all)")
     .argument("[context...]", "encryption context as key=value pairs")
     .addOption(
-      new Option("-f, --format <format>", "output format").choices(exporterNames())
+      new Option("-f, --format <format>", "output format").choices(FORMAT_NAMES)
         .makeOptionMandatory(),
     )
     .option("-o, --output <file>", "write to FILE (atomically, mode 0600) instead of stdout")
@@ -81,7 +82,7 @@ Examples:
     )
     .action(async (pattern, context, options, command) => {
       const selection = parseSelection(pattern === undefined ? [] : [pattern, ...context]);
-      const format = exporter(options.format);
+      const format = await loadExporter(options.format);
       const render: RenderOptions = {
         name: options.name,
         namespace: options.namespace,

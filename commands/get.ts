@@ -6,7 +6,7 @@
 import { Command } from "@commander-js/extra-typings";
 import { parseContext } from "../lib/context.ts";
 import { isPattern } from "../lib/names.ts";
-import { exporter } from "../plugins/mod.ts";
+import { jsonExporter } from "../plugins/json.ts";
 import { printData } from "./output.ts";
 import { readSecrets, toRecord, withStore } from "./session.ts";
 
@@ -33,7 +33,7 @@ Examples:
             version: options.version,
             context: ctx,
           });
-          await printData(exporter("json").render(toRecord(secrets)));
+          await printData(jsonExporter.render(toRecord(secrets)));
           return;
         }
         const secret = await opened.creds.get(credential, {

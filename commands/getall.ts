@@ -6,7 +6,7 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { parseContext } from "../lib/context.ts";
 import { mapKeys } from "../lib/env_keys.ts";
-import { exporter, exporterNames } from "../plugins/mod.ts";
+import { FORMAT_NAMES, loadExporter } from "../plugins/catalog.ts";
 import { printData } from "./output.ts";
 import { readSecrets, toRecord, withStore } from "./session.ts";
 
@@ -17,7 +17,7 @@ export function getallCommand() {
     .argument("[context...]", "encryption context as key=value pairs")
     .option("-v, --version <version>", "read this version of every credential that has it")
     .addOption(
-      new Option("-f, --format <format>", "output format").choices(exporterNames()).default("json"),
+      new Option("-f, --format <format>", "output format").choices(FORMAT_NAMES).default("json"),
     )
     .option("--skip-errors", "leave out secrets that cannot be read (reported on stderr)")
     .addHelpText(
@@ -29,7 +29,7 @@ Examples:
     )
     .action(async (context, options, command) => {
       const ctx = parseContext(context);
-      const format = exporter(options.format);
+      const format = await loadExporter(options.format);
       await withStore(command, async (opened) => {
         const secrets = await readSecrets(opened, undefined, {
           version: options.version,

@@ -9,7 +9,7 @@ import type { Secret } from "../lib/credential_store.ts";
 import { mapKeys } from "../lib/env_keys.ts";
 import { NotFoundError, UsageError } from "../lib/errors.ts";
 import type { Opened } from "../lib/open.ts";
-import { ExportError } from "../plugins/mod.ts";
+import { ExportError } from "../plugins/errors.ts";
 import { readSecrets, toRecord } from "./session.ts";
 
 /** The help text that explains the operands. */
