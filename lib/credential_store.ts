@@ -33,6 +33,8 @@ import {
 } from "./errors.ts";
 import type { KeyProvider } from "./keys/key_provider.ts";
 import {
+  checkStoredName,
+  checkStoredVersion,
   isPattern,
   latestVersion,
   nextVersion,
@@ -139,12 +141,15 @@ export class CredentialStore {
 
   /** Every stored version of exactly `name`, sorted. */
   async versions(name: string): Promise<VersionEntry[]> {
+    checkStoredName(name);
     return sortEntries(await Array.fromAsync(this.store.list({ name })));
   }
 
   /** Reads and opens one secret: the given version, or the latest. */
   async get(name: string, options: ReadOptions = {}): Promise<Secret> {
+    checkStoredName(name);
     let version = options.version;
+    if (version !== undefined) checkStoredVersion(version);
     if (version === undefined) {
       const latest = latestVersion(await this.versions(name));
       if (!latest) {
@@ -188,6 +193,7 @@ export class CredentialStore {
     pattern: string | undefined,
     options: GetManyOptions = {},
   ): Promise<{ secrets: Secret[]; failures: ReadFailure[] }> {
+    if (options.version !== undefined) checkStoredVersion(options.version);
     const entries = await this.latest(pattern, options.version);
     const progress = options.onProgress;
     let done = 0;
@@ -244,6 +250,7 @@ export class CredentialStore {
     if (name === "" || isPattern(name)) {
       throw new UsageError(`'${name}' is not a credential name: delete takes one exact name`);
     }
+    if (options.version !== undefined) checkStoredVersion(options.version);
     let entries = await this.versions(name);
     if (options.version !== undefined) {
       entries = entries.filter((e) => e.version === options.version);

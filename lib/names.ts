@@ -41,6 +41,36 @@ export function validateName(name: string): string {
   return name;
 }
 
+/**
+ * Checks a name given to a reading or deleting command. Stored names may hold any character
+ * (other tools wrote them), but no stored name has an empty, `.` or `..` segment, and on the
+ * directory store such a name would reach outside the store.
+ */
+export function checkStoredName(name: string): string {
+  if (name === "") throw new UsageError("Credential name is empty");
+  if (name.split("/").some((s) => s === "" || s === "." || s === "..")) {
+    throw new UsageError(
+      `Credential name ${
+        quoteShort(name)
+      } has an empty, '.' or '..' segment, or starts or ends with '/'`,
+    );
+  }
+  return name;
+}
+
+/** Checks a version given to a reading or deleting command: not empty, no `/`, not `.`/`..`. */
+export function checkStoredVersion(version: string): string {
+  if (version === "") throw new UsageError("Version is empty");
+  if (version.includes("/") || version === "." || version === "..") {
+    throw new UsageError(`Version ${quoteShort(version)} contains '/' or is '.' or '..'`);
+  }
+  return version;
+}
+
+function quoteShort(text: string): string {
+  return JSON.stringify(text.length > 80 ? text.slice(0, 80) + "..." : text);
+}
+
 /** Checks a version: 1 to 64 characters of letters, digits and `. _ -`. */
 export function validateVersion(version: string): string {
   const shown = JSON.stringify(version.length > 80 ? version.slice(0, 80) + "..." : version);
