@@ -8,6 +8,7 @@
  */
 import { decodeUtf8 } from "./encoding.ts";
 import { UsageError } from "./errors.ts";
+import { openTerminal, type Terminal } from "./terminal.ts";
 
 const encoder = new TextEncoder();
 const CTRL_C = 0x03;
@@ -15,7 +16,7 @@ const CTRL_D = 0x04;
 const CTRL_U = 0x15;
 const BACKSPACE = [0x08, 0x7f];
 
-async function writeAll(file: Deno.FsFile, text: string): Promise<void> {
+async function writeAll(file: Terminal, text: string): Promise<void> {
   const bytes = encoder.encode(text);
   let offset = 0;
   while (offset < bytes.length) offset += await file.write(bytes.subarray(offset));
@@ -28,7 +29,7 @@ function dropLastCharacter(bytes: number[]): void {
 }
 
 /** Reads one line in raw mode: Enter ends it, backspace and Ctrl-U edit, Ctrl-C/Ctrl-D cancel. */
-async function readHiddenLine(tty: Deno.FsFile): Promise<string> {
+async function readHiddenLine(tty: Terminal): Promise<string> {
   const typed: number[] = [];
   const buffer = new Uint8Array(256);
   try {
@@ -60,13 +61,8 @@ async function readHiddenLine(tty: Deno.FsFile): Promise<string> {
  * empty answer and two answers that differ; a missing terminal is a usage error.
  */
 export async function promptValue(name: string): Promise<string> {
-  let tty: Deno.FsFile;
-  try {
-    tty = await Deno.open(Deno.build.os === "windows" ? "CONIN$" : "/dev/tty", {
-      read: true,
-      write: true,
-    });
-  } catch {
+  const tty = await openTerminal();
+  if (!tty) {
     throw new UsageError("-P needs a terminal to ask for the value, and there is none", {
       hint: "give the value as @FILE, or pipe it in with '-'",
     });
