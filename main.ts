@@ -28,7 +28,12 @@ export async function main(args: string[]): Promise<number> {
         ),
     });
   for (const command of program.commands) {
-    command.exitOverride().configureOutput(program.configureOutput());
+    const output = program.configureOutput();
+    command.exitOverride().configureOutput(
+      command.name() === "put"
+        ? { ...output, outputError: (text, write) => output.outputError!(hideOption(text), write) }
+        : output,
+    );
   }
   try {
     await program.parseAsync(args, { from: "user" });
@@ -36,6 +41,21 @@ export async function main(args: string[]): Promise<number> {
   } catch (error) {
     return report(error, args.includes("--debug"));
   }
+}
+
+/**
+ * `put` never echoes an unknown option or an option's invalid argument: it is most likely (part
+ * of) a secret value that starts with `-`.
+ */
+function hideOption(text: string): string {
+  const invalid = /^(error: option '[^']*' argument )'[\s\S]*'( is invalid)/;
+  if (invalid.test(text)) return text.replace(invalid, "$1(not shown: it may be a secret value)$2");
+  const start = "error: unknown option '";
+  if (!text.startsWith(start)) return text;
+  const suggestion = text.lastIndexOf("\n(Did you mean ");
+  return "error: unknown option (not shown: it may be a secret value)\n" +
+    "creds3: hint: a value that starts with '-' goes after '--': creds3 put NAME -- VALUE" +
+    (suggestion >= 0 ? text.slice(suggestion) : "\n");
 }
 
 function report(error: unknown, debug: boolean): number {

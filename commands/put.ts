@@ -53,7 +53,7 @@ Examples:
           hint: "give it as an argument, @FILE, - for standard input, or -P to be asked for it",
         });
       }
-      const ctx = parseContext(pairs);
+      const ctx = parseContext(pairs, { hide: true });
       const digest = writeDigest(options.digest);
       const text = options.prompt ? await promptValue(credential) : await readValue(value!);
       await withStore(command, async ({ creds }) => {

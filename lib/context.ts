@@ -10,19 +10,30 @@ export type EncryptionContext = Readonly<Record<string, string>>;
 
 /**
  * Parses `key=value` arguments. The value may itself contain `=`; the key may not be empty and
- * may not repeat.
+ * may not repeat. With `hide`, errors name a bad pair by its position, not its text: on `put`
+ * a misplaced secret value would otherwise be printed.
  */
-export function parseContext(pairs: readonly string[]): EncryptionContext {
+export function parseContext(
+  pairs: readonly string[],
+  options: { hide?: boolean } = {},
+): EncryptionContext {
   const context: Record<string, string> = {};
-  for (const pair of pairs) {
+  for (const [i, pair] of pairs.entries()) {
+    const shown = options.hide
+      ? `argument ${i + 1} (not shown: it may be a secret value)`
+      : `'${pair}'`;
     const eq = pair.indexOf("=");
     if (eq < 0) {
-      throw new UsageError(`Context '${pair}' is not of the form key=value`);
+      throw new UsageError(`Context ${shown} is not of the form key=value`);
     }
     const key = pair.slice(0, eq);
-    if (key === "") throw new UsageError(`Context '${pair}' has an empty key`);
+    if (key === "") throw new UsageError(`Context ${shown} has an empty key`);
     if (Object.hasOwn(context, key)) {
-      throw new UsageError(`Context key '${key}' is given more than once`);
+      throw new UsageError(
+        options.hide
+          ? `Context ${shown} repeats a key given before it`
+          : `Context key '${key}' is given more than once`,
+      );
     }
     context[key] = pair.slice(eq + 1);
   }
