@@ -11,20 +11,45 @@ const GLOBALS: readonly [short: string | undefined, long: string, description: s
   [
     "-r",
     "--region <region>",
-    "AWS region (default: CREDS3_REGION, AWS_REGION, AWS_DEFAULT_REGION, the profile's region, then us-east-1)",
+    "AWS region of the bucket (default: CREDS3_REGION, AWS_REGION, AWS_DEFAULT_REGION, the profile's region, then us-east-1)",
   ],
   [
     "-l",
     "--location <location>",
     "store: BUCKET[/PREFIX], s3://BUCKET/PREFIX, file:PATH or a path (default: CREDS3_LOCATION, else the bucket credential-store-<account>)",
   ],
-  ["-p", "--profile <profile>", "AWS profile from the shared config files (default: AWS_PROFILE)"],
-  ["-n", "--arn <arn>", "IAM role ARN to assume"],
+  [
+    "-p",
+    "--profile <profile>",
+    "AWS profile from the shared config files, SSO and role_arn profiles too (default: AWS_PROFILE)",
+  ],
+  ["-n", "--arn <arn>", "IAM role ARN to assume, with the profile's or the default credentials"],
+  [undefined, "--mfa-serial <serial>", "MFA device for -n; the code is asked on the terminal"],
+  [undefined, "--mfa-token <code>", "MFA code for --mfa-serial or the profile's mfa_serial"],
+  [undefined, "--external-id <id>", "external id for -n, when the role requires one"],
+  [undefined, "--role-session-name <name>", "session name for -n (default: creds3)"],
   [
     "-k",
     "--key <key>",
     "master key: a KMS key id, ARN or alias (default alias/creds3), or local:PATH (default: CREDS3_KEY)",
   ],
+  [
+    undefined,
+    "--kms-region <region>",
+    "AWS region of the KMS key (default: CREDS3_KMS_REGION, the region of a key ARN, else the bucket's)",
+  ],
+  [
+    undefined,
+    "--endpoint-url <url>",
+    "S3 endpoint, e.g. an S3-compatible store (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)",
+  ],
+  [
+    undefined,
+    "--kms-endpoint-url <url>",
+    "KMS endpoint (default: AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL)",
+  ],
+  [undefined, "--path-style", "path-style S3 addressing (the default with a custom S3 endpoint)"],
+  [undefined, "--virtual-hosted", "virtual-hosted S3 addressing, also with a custom S3 endpoint"],
   [undefined, "--concurrency <n>", "secrets read at once by multi-secret commands (default: 32)"],
   [
     undefined,

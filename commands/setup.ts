@@ -1,30 +1,58 @@
 /**
- * `creds3 setup [--create-key]`
+ * `creds3 setup [--fix] [--create-key]`
  *
  * @module
  */
 import { Command } from "@commander-js/extra-typings";
+import { StoreError } from "../lib/errors.ts";
 import { createMasterKey, readMasterKey } from "../lib/keys/local.ts";
-import { canSetup } from "../lib/stores/store.ts";
-import { printMessage } from "./output.ts";
+import { canSetup, type SetupStep } from "../lib/stores/store.ts";
+import { printMessage, printWarning } from "./output.ts";
 import { withStore } from "./session.ts";
+
+function report(steps: readonly SetupStep[]): void {
+  for (const { step, outcome, detail } of steps) {
+    const line = `${step}: ${detail}`;
+    if (outcome === "differs") printWarning(line);
+    else if (outcome === "failed") printMessage(`creds3: error: ${line}`);
+    else if (outcome === "skipped") printMessage(`${step}: skipped, ${detail}`);
+    else printMessage(line);
+  }
+}
 
 /** The `setup` command. */
 export function setupCommand() {
   return new Command("setup")
-    .description("Create the store (bucket or directory) and, when asked, the master key")
+    .description(
+      "Create the store (bucket or directory) and, when asked, the master key; check an existing one",
+    )
+    .option("--fix", "change the settings of an existing bucket that differ from the hardened ones")
     .option("--create-key", "also create the master key (local key file, or KMS key and alias)")
     .addHelpText(
       "after",
       `
+A new bucket is made in the region (us-east-1 without a location constraint) with Block
+Public Access on, default encryption (SSE-S3), versioning, and a policy denying requests
+without TLS. On an existing bucket setup reports what differs and changes it only with --fix.
+On S3-compatible stores what the store does not support is skipped.
+
 Examples:
   creds3 setup -l file:./secrets --create-key
-  creds3 setup -l my-bucket --create-key`,
+  creds3 setup -l my-bucket --create-key
+  creds3 setup -l my-bucket --fix`,
     )
     .action(async (options, command) => {
       await withStore(command, async ({ creds, aws }, config) => {
-        if (canSetup(creds.store)) {
-          for (const line of await creds.store.setup({})) printMessage(line);
+        const steps = canSetup(creds.store) ? await creds.store.setup({ fix: options.fix }) : [];
+        report(steps);
+        const failed = steps.filter((s) => s.outcome === "failed");
+        if (failed.length > 0) {
+          throw new StoreError(
+            `Setup of ${creds.store.description} did not finish: ${
+              failed.map((s) => s.step).join(", ")
+            } failed`,
+            { hint: "the credentials need the admin policy: see 'creds3 policy admin'" },
+          );
         }
         const key = config.key;
         if (key.kind === "local") {
@@ -40,6 +68,9 @@ Examples:
         } else if (options.createKey) {
           const { ensureKmsKey } = await import("../lib/keys/kms_setup.ts");
           printMessage(await ensureKmsKey(await aws!.kms(), key.id));
+        }
+        if (steps.some((s) => s.outcome === "differs")) {
+          printMessage("creds3: hint: run 'creds3 setup --fix' to change what differs");
         }
         printMessage(`Ready: ${creds.store.description} with ${creds.keys.description}`);
       });

@@ -2,34 +2,96 @@
  * AWS clients, made once per process and only when a command needs them: the SDK is loaded
  * lazily, so `--help` and the local store never pay for it.
  *
+ * Credentials: with `-p` the profile's (`fromIni`: keys, `role_arn`, SSO, `credential_process`),
+ * else the SDK's default chain (environment, `AWS_PROFILE`, web identity, containers, instance
+ * roles); with `-n` a role is assumed from those credentials, with an MFA code and external id
+ * when given. Region: `-r`, `CREDS3_REGION`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's
+ * region, then us-east-1. KMS may live in another region (`--kms-region`, or a key ARN's).
+ *
  * @module
  */
 import type { KMSClient } from "@aws-sdk/client-kms";
 import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
+import type { STSClient } from "@aws-sdk/client-sts";
 import { describeAwsError } from "./aws_errors.ts";
+import { profileExists, profileRegion } from "./aws_profile.ts";
 import type { Config } from "./config.ts";
-import { Creds3Error } from "./errors.ts";
+import { Creds3Error, UsageError } from "./errors.ts";
 
 type Credentials = S3ClientConfig["credentials"];
 
 /** The region used when neither flags, environment nor profile give one. */
 export const FALLBACK_REGION = "us-east-1";
 
+/** The rule, as `--help` states it. */
+export const REGION_RULE =
+  "-r, else CREDS3_REGION, AWS_REGION, AWS_DEFAULT_REGION, the profile's region, then us-east-1";
+
+/** How to get an MFA code for a device serial (the terminal prompt by default). */
+export type MfaCodeProvider = (serial: string) => Promise<string>;
+
+/** The caller's identity as STS reports it. */
+export interface CallerIdentity {
+  account: string;
+  arn: string;
+}
+
+/** The region in a KMS key ARN (`arn:aws:kms:REGION:ACCOUNT:key/ID`), if the key is one. */
+export function regionOfArn(arn: string): string | undefined {
+  const parts = arn.split(":");
+  return parts.length >= 6 && parts[0] === "arn" && parts[3] ? parts[3] : undefined;
+}
+
+async function askMfaCode(serial: string): Promise<string> {
+  const { askHidden } = await import("./tty.ts");
+  const code = await askHidden(
+    `MFA code for ${serial}: `,
+    "give the code with --mfa-token",
+  );
+  if (!/^\d{6}$/.test(code)) throw new UsageError("MFA code is not 6 digits");
+  return code;
+}
+
 /** Lazily made AWS clients sharing one credential provider. */
 export class AwsClients {
   #s3?: Promise<S3Client>;
   #kms?: Promise<KMSClient>;
+  #sts?: Promise<STSClient>;
   #credentials?: Promise<Credentials>;
+  #region?: Promise<string>;
+  #identity?: Promise<CallerIdentity>;
+  readonly #askMfa: MfaCodeProvider;
 
-  constructor(readonly config: Config) {}
-
-  get region(): string {
-    return this.config.region ?? FALLBACK_REGION;
+  constructor(readonly config: Config, options: { askMfaCode?: MfaCodeProvider } = {}) {
+    this.#askMfa = options.askMfaCode ?? askMfaCode;
   }
 
-  #common() {
+  /** The region of the S3 bucket and STS (see the module's rule). */
+  region(): Promise<string> {
+    this.#region ??=
+      (async () =>
+        this.config.region ?? await profileRegion(this.config.profile) ?? FALLBACK_REGION)();
+    return this.#region;
+  }
+
+  /** The KMS region: `--kms-region`, else the region in a key ARN, else {@linkcode region}. */
+  async kmsRegion(): Promise<string> {
+    if (this.config.kmsRegion) return this.config.kmsRegion;
+    const key = this.config.key;
+    const fromArn = key.kind === "kms" && key.id.startsWith("arn:")
+      ? regionOfArn(key.id)
+      : undefined;
+    return fromArn ?? await this.region();
+  }
+
+  /** Whether S3 is reached through a custom endpoint (an S3-compatible store, or a test server). */
+  get customS3Endpoint(): boolean {
+    return this.config.endpoints.s3 !== undefined;
+  }
+
+  async #common(region?: string) {
     return {
-      region: this.region,
+      region: region ?? await this.region(),
       maxAttempts: this.config.maxAttempts,
       retryMode: "standard",
       // Options for the SDK's NodeHttpHandler. A hung attempt fails with TimeoutError (which the
@@ -39,35 +101,57 @@ export class AwsClients {
         connectionTimeout: this.config.timeoutMs,
         throwOnRequestTimeout: true,
       },
+      credentials: await this.#credentialProvider(),
     } as const;
   }
 
   #credentialProvider(): Promise<Credentials> {
     this.#credentials ??= (async () => {
-      const { profile, arn } = this.config;
-      if (!arn && !profile) return undefined;
+      const { profile, profileFromFlag, role, mfaToken } = this.config;
+      const mfaCodeProvider = mfaToken !== undefined
+        ? () => Promise.resolve(mfaToken)
+        : (serial: string) => this.#askMfa(serial);
+      if (!role && !profileFromFlag) return undefined;
       const providers = await import("@aws-sdk/credential-providers");
-      const base = profile ? providers.fromIni({ profile }) : undefined;
-      if (!arn) return base;
+      let base: Credentials;
+      if (profileFromFlag && profile) {
+        if (!await profileExists(profile)) {
+          throw new UsageError(`AWS profile '${profile}' is not in the shared config files`, {
+            hint: "list them with 'aws configure list-profiles'; the files are ~/.aws/config " +
+              "and ~/.aws/credentials, or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE",
+          });
+        }
+        base = providers.fromIni({ profile, mfaCodeProvider });
+      }
+      if (!role) return base;
       return providers.fromTemporaryCredentials({
         masterCredentials: base,
-        params: { RoleArn: arn, RoleSessionName: "creds3" },
-        clientConfig: { region: this.region, endpoint: this.config.endpoints.sts },
+        params: {
+          RoleArn: role.arn,
+          RoleSessionName: role.sessionName,
+          ExternalId: role.externalId,
+          SerialNumber: role.mfaSerial,
+          TokenCode: role.mfaSerial ? mfaToken : undefined,
+        },
+        mfaCodeProvider,
+        clientConfig: { region: await this.region(), endpoint: this.config.endpoints.sts },
       });
     })();
     return this.#credentials;
   }
 
-  /** The S3 client; path-style and checksums only when required for custom endpoints. */
+  /** The S3 client: path-style and checksums only when required for custom endpoints. */
   s3(): Promise<S3Client> {
     this.#s3 ??= (async () => {
       const { S3Client } = await import("@aws-sdk/client-s3");
-      const custom = this.config.endpoints.s3 !== undefined;
+      const custom = this.customS3Endpoint;
       return new S3Client({
-        ...this.#common(),
-        credentials: await this.#credentialProvider(),
+        ...await this.#common(),
         endpoint: this.config.endpoints.s3,
         forcePathStyle: this.config.forcePathStyle,
+        // A bucket in another region than the configured one still answers (AWS only).
+        followRegionRedirects: !custom,
+        // The SDK's default CRC32 trailers (aws-chunked) break some S3-compatible servers.
         requestChecksumCalculation: custom ? "WHEN_REQUIRED" : undefined,
         responseChecksumValidation: custom ? "WHEN_REQUIRED" : undefined,
       });
@@ -75,43 +159,54 @@ export class AwsClients {
     return this.#s3;
   }
 
-  /** The KMS client. */
+  /** The KMS client, in {@linkcode kmsRegion}. */
   kms(): Promise<KMSClient> {
     this.#kms ??= (async () => {
       const { KMSClient } = await import("@aws-sdk/client-kms");
       return new KMSClient({
-        ...this.#common(),
-        credentials: await this.#credentialProvider(),
+        ...await this.#common(await this.kmsRegion()),
         endpoint: this.config.endpoints.kms,
       });
     })();
     return this.#kms;
   }
 
-  /** The account id of the caller, through STS `GetCallerIdentity`. */
+  #stsClient(): Promise<STSClient> {
+    this.#sts ??= (async () => {
+      const { STSClient } = await import("@aws-sdk/client-sts");
+      return new STSClient({ ...await this.#common(), endpoint: this.config.endpoints.sts });
+    })();
+    return this.#sts;
+  }
+
+  /** Who the credentials are, through STS `GetCallerIdentity` (asked once). */
+  callerIdentity(): Promise<CallerIdentity> {
+    this.#identity ??= (async () => {
+      const { GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
+      const out = await (await this.#stsClient()).send(new GetCallerIdentityCommand({}));
+      if (!out.Account || !out.Arn) throw new Error("STS answered without an account");
+      return { account: out.Account, arn: out.Arn };
+    })();
+    return this.#identity;
+  }
+
+  /** The account id of the caller, for the default bucket name. */
   async accountId(): Promise<string> {
-    const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
-    const sts = new STSClient({
-      ...this.#common(),
-      credentials: await this.#credentialProvider(),
-      endpoint: this.config.endpoints.sts,
-    });
     try {
-      const out = await sts.send(new GetCallerIdentityCommand({}));
-      if (!out.Account) throw new Error("no account in the answer");
-      return out.Account;
+      return (await this.callerIdentity()).account;
     } catch (e) {
+      if (e instanceof UsageError) throw e;
       throw new Creds3Error(
         `Cannot find the AWS account for the default bucket: ${describeAwsError(e)}`,
         { hint: "give the store with -l BUCKET or CREDS3_LOCATION", cause: e },
       );
-    } finally {
-      sts.destroy();
     }
   }
 
   /** Closes the clients' connections. */
   async destroy(): Promise<void> {
-    for (const client of [this.#s3, this.#kms]) (await client)?.destroy();
+    for (const client of [this.#s3, this.#kms, this.#sts]) {
+      (await client?.catch(() => undefined))?.destroy();
+    }
   }
 }

@@ -6,16 +6,14 @@
  * @module
  */
 import { join } from "node:path";
+import { type AwsOptions, type AwsSettings, resolveAwsSettings } from "./aws_config.ts";
 import { UsageError } from "./errors.ts";
 import { DEFAULT_KMS_KEY } from "./keys/kms.ts";
 import { type Location, parseLocation } from "./location.ts";
 
-/** The global options as the command line gives them. */
-export interface GlobalOptions {
-  region?: string;
+/** The global options as the command line gives them (the AWS ones in `AwsOptions`). */
+export interface GlobalOptions extends AwsOptions {
   location?: string;
-  profile?: string;
-  arn?: string;
   key?: string;
   concurrency?: string;
   maxAttempts?: string;
@@ -26,18 +24,11 @@ export interface GlobalOptions {
 /** Which master key: a KMS key id, ARN or alias, or a local key file. */
 export type KeySpec = { kind: "kms"; id: string } | { kind: "local"; path: string };
 
-/** Everything a command needs to reach the store, resolved. */
-export interface Config {
+/** Everything a command needs to reach the store, resolved (AWS settings in `AwsSettings`). */
+export interface Config extends AwsSettings {
   /** Undefined: the default bucket `credential-store-<account>`, found through STS. */
   location?: Location;
   key: KeySpec;
-  /** The AWS region; undefined lets the SDK resolve it from the profile, else us-east-1. */
-  region?: string;
-  profile?: string;
-  arn?: string;
-  endpoints: { s3?: string; kms?: string; sts?: string };
-  /** Path-style S3 addressing: on for custom endpoints (S3-compatible stores). */
-  forcePathStyle: boolean;
   concurrency: number;
   /** Attempts per AWS request, the first included (retries with backoff on throttling, 5xx, resets, timeouts). */
   maxAttempts: number;
@@ -107,20 +98,10 @@ export function resolveConfig(options: GlobalOptions, env: Env): Config {
     : location?.kind === "directory"
     ? { kind: "local", path: defaultLocalKeyPath(env) }
     : { kind: "kms", id: DEFAULT_KMS_KEY };
-  const s3 = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
   return {
     location,
     key,
-    region: options.region || env.CREDS3_REGION || env.AWS_REGION || env.AWS_DEFAULT_REGION ||
-      undefined,
-    profile: options.profile || env.AWS_PROFILE || undefined,
-    arn: options.arn || undefined,
-    endpoints: {
-      s3,
-      kms: env.AWS_ENDPOINT_URL_KMS || env.AWS_ENDPOINT_URL || undefined,
-      sts: env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined,
-    },
-    forcePathStyle: s3 !== undefined,
+    ...resolveAwsSettings(options, env),
     concurrency: positiveInt(
       options.concurrency ?? env.CREDS3_CONCURRENCY ?? String(DEFAULT_CONCURRENCY),
       "Concurrency",

@@ -58,7 +58,11 @@ export async function openCredentialStore(config: Config): Promise<Opened> {
     store = new DirectoryStore(location.path);
   } else {
     const { S3Store } = await import("./stores/s3.ts");
-    store = new S3Store(await aws!.s3(), location.bucket, location.prefix, aws!.region);
+    store = new S3Store(await aws!.s3(), location.bucket, location.prefix, {
+      region: await aws!.region(),
+      compatible: aws!.customS3Endpoint,
+      plainHttp: config.endpoints.s3?.startsWith("http:") ?? false,
+    });
   }
   const spec = config.key;
   const keys: KeyProvider = spec.kind === "local"

@@ -114,7 +114,7 @@ Deno.test("moto: setup creates a bucket in another region, and a KMS key with --
   const env = { ...awsEnv(url), CREDS3_LOCATION: bucket, CREDS3_KEY: alias };
   const first = await runCli(["setup", "--create-key", "-r", "eu-west-1"], { env });
   strictEqual(first.code, 0, first.stderr);
-  match(first.stderr, /Created bucket '.*' in eu-west-1/);
+  match(first.stderr, /Bucket '.*': created in eu-west-1/);
   match(first.stderr, /Created KMS key .* with alias/);
   const second = await runCli(["setup", "--create-key", "-r", "eu-west-1"], { env });
   strictEqual(second.code, 0, second.stderr);

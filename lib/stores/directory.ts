@@ -9,7 +9,7 @@
 import { dirname, join, relative, resolve, sep as SEPARATOR } from "node:path";
 import { IntegrityError, NotFoundError, StoreError, VersionExistsError } from "../errors.ts";
 import type { VersionEntry } from "../names.ts";
-import type { ListOptions, SetupStore, Store, StoredSecret } from "./store.ts";
+import type { ListOptions, SetupStep, SetupStore, Store, StoredSecret } from "./store.ts";
 import { splitKey } from "./store.ts";
 
 const TEMP_PREFIX = ".creds3-tmp-";
@@ -30,16 +30,17 @@ export class DirectoryStore implements Store, SetupStore {
     return version === undefined ? join(this.root, ...parts) : join(this.root, ...parts, version);
   }
 
-  async setup(): Promise<string[]> {
+  async setup(): Promise<SetupStep[]> {
+    const step = `Store directory '${this.root}'`;
     try {
       const info = await Deno.stat(this.root);
       if (!info.isDirectory) throw new StoreError(`'${this.root}' exists and is not a directory`);
-      return [`Store directory '${this.root}' exists`];
+      return [{ step, outcome: "ok", detail: "exists" }];
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
     await Deno.mkdir(this.root, { recursive: true, mode: 0o700 });
-    return [`Created store directory '${this.root}'`];
+    return [{ step, outcome: "changed", detail: "created" }];
   }
 
   async #checkRoot(): Promise<void> {

@@ -34,10 +34,25 @@ export interface Store {
   remove(entries: readonly VersionEntry[]): Promise<void>;
 }
 
+/** One step of setting up a store, as reported to the user. */
+export interface SetupStep {
+  /** What the step is about: `Bucket 'name'`, `Versioning`, ... */
+  step: string;
+  /**
+   * `ok`: already right; `changed`: made right now; `differs`: not right and left as it is
+   * (no `--fix`); `skipped`: the store does not support it; `failed`: it could not be done.
+   */
+  outcome: "ok" | "changed" | "differs" | "skipped" | "failed";
+  detail: string;
+}
+
 /** Optional ability: create or check the store itself (bucket or directory). */
 export interface SetupStore {
-  /** Creates what is missing; returns one line of report per step. */
-  setup(options: { fix?: boolean }): Promise<string[]>;
+  /**
+   * Creates what is missing; on an existing store checks its settings and changes those that
+   * differ only with `fix`. Returns one step per check, in order.
+   */
+  setup(options?: { fix?: boolean }): Promise<SetupStep[]>;
 }
 
 /** Whether a store can set itself up. */

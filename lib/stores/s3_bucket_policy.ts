@@ -1,0 +1,100 @@
+/**
+ * The bucket policy statement that denies every request made without TLS, and how to find it
+ * in, or add it to, an existing bucket policy without touching the other statements.
+ *
+ * @module
+ */
+import { StoreError } from "../errors.ts";
+
+/** The `Sid` of the statement creds3 adds. */
+export const TLS_ONLY_SID = "Creds3DenyInsecureTransport";
+
+/** A bucket policy document, as loosely typed as S3 accepts it. */
+export interface BucketPolicy {
+  Version?: string;
+  Id?: string;
+  Statement: Record<string, unknown>[];
+}
+
+/** The statement: deny `s3:*` on the bucket and its objects when `aws:SecureTransport` is false. */
+export function tlsOnlyStatement(partition: string, bucket: string): Record<string, unknown> {
+  const arn = `arn:${partition}:s3:::${bucket}`;
+  return {
+    Sid: TLS_ONLY_SID,
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [arn, `${arn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}
+
+/** Parses a bucket policy (undefined: the bucket has none). */
+export function parseBucketPolicy(text: string | undefined): BucketPolicy {
+  if (text === undefined || text.trim() === "") return { Version: "2012-10-17", Statement: [] };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new StoreError("The bucket policy is not valid JSON");
+  }
+  if (typeof parsed !== "object" || parsed === null) {
+    throw new StoreError("The bucket policy is not a JSON object");
+  }
+  const policy = parsed as { Statement?: unknown };
+  const statements = Array.isArray(policy.Statement)
+    ? policy.Statement
+    : policy.Statement === undefined
+    ? []
+    : [policy.Statement];
+  return { ...(parsed as BucketPolicy), Statement: statements as Record<string, unknown>[] };
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined ? [] : [value];
+}
+
+function isFalse(value: unknown): boolean {
+  return list(value).length > 0 && list(value).every((v) => v === false || v === "false");
+}
+
+/**
+ * Whether `policy` denies every action on the bucket and all its objects to everyone when
+ * `aws:SecureTransport` is false (whoever wrote the statement).
+ */
+export function hasTlsOnlyStatement(
+  policy: BucketPolicy,
+  partition: string,
+  bucket: string,
+): boolean {
+  const arn = `arn:${partition}:s3:::${bucket}`;
+  return policy.Statement.some((s) => {
+    if (s.Effect !== "Deny") return false;
+    const principal = s.Principal;
+    const everyone = principal === "*" ||
+      list((principal as { AWS?: unknown } | undefined)?.AWS).includes("*");
+    const actions = list(s.Action);
+    const resources = list(s.Resource);
+    const condition = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
+    const bool = condition.Bool ?? {};
+    return everyone && (actions.includes("s3:*") || actions.includes("*")) &&
+      resources.includes(arn) && (resources.includes(`${arn}/*`)) &&
+      isFalse(bool["aws:SecureTransport"]) && Object.keys(condition).length === 1;
+  });
+}
+
+/** The policy with creds3's statement added (replacing an older one with the same `Sid`). */
+export function withTlsOnlyStatement(
+  policy: BucketPolicy,
+  partition: string,
+  bucket: string,
+): BucketPolicy {
+  return {
+    ...policy,
+    Version: policy.Version ?? "2012-10-17",
+    Statement: [
+      ...policy.Statement.filter((s) => s.Sid !== TLS_ONLY_SID),
+      tlsOnlyStatement(partition, bucket),
+    ],
+  };
+}
