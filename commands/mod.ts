@@ -14,6 +14,7 @@ import { getallCommand } from "./getall.ts";
 import { addGlobalOptions } from "./global_options.ts";
 import { helpCommand } from "./help.ts";
 import { listCommand } from "./list.ts";
+import { policyCommand } from "./policy.ts";
 import { putCommand } from "./put.ts";
 import { setupCommand } from "./setup.ts";
 
@@ -49,6 +50,7 @@ Run 'creds3 help <command>' for a command's options and examples.`,
       deleteCommand(),
       exportCommand(),
       execCommand(),
+      policyCommand(),
       completionsCommand(),
       helpCommand(),
     ]

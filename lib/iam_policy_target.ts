@@ -1,0 +1,103 @@
+/**
+ * What an IAM policy for a store names: the bucket, the prefix and the KMS key's ARN, with the
+ * account and the key resolved through STS `GetCallerIdentity` and KMS `DescribeKey` when the
+ * credentials allow, and visible placeholders otherwise.
+ *
+ * @module
+ */
+import { type AwsClients, regionOfArn } from "./aws.ts";
+import { partitionOf } from "./aws_config.ts";
+import { describeAwsError } from "./aws_errors.ts";
+import type { Config } from "./config.ts";
+import { UsageError } from "./errors.ts";
+import type { PolicyTarget } from "./iam_policy.ts";
+import { formatLocation } from "./location.ts";
+
+/** The placeholder for an account id that could not be resolved. */
+export const ACCOUNT_PLACEHOLDER = "ACCOUNT_ID";
+/** The placeholder for a KMS key id that could not be resolved. */
+export const KEY_PLACEHOLDER = "KEY_ID";
+
+/** A resolved target, who resolved it, and what could not be resolved. */
+export interface ResolvedTarget {
+  target: PolicyTarget;
+  /** The caller's ARN, when STS answered. */
+  caller?: string;
+  account?: string;
+  /** One line per placeholder or omission, for stderr. */
+  notes: string[];
+}
+
+/** Resolves the policy target of `config`; never fails for want of credentials. */
+export async function resolvePolicyTarget(
+  config: Config,
+  aws: AwsClients,
+): Promise<ResolvedTarget> {
+  if (config.location?.kind === "directory") {
+    throw new UsageError(
+      `IAM policies are for S3 stores; '${formatLocation(config.location)}' is a local directory`,
+    );
+  }
+  const notes: string[] = [];
+  const region = await aws.region();
+  let account: string | undefined;
+  let caller: string | undefined;
+  try {
+    ({ account, arn: caller } = await aws.callerIdentity());
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    notes.push(
+      `the account is the placeholder ${ACCOUNT_PLACEHOLDER}: STS GetCallerIdentity failed ` +
+        `(${describeAwsError(e)})`,
+    );
+  }
+  const location = config.location ??
+    {
+      kind: "s3" as const,
+      bucket: `credential-store-${account ?? ACCOUNT_PLACEHOLDER}`,
+      prefix: "",
+    };
+  const target: PolicyTarget = {
+    partition: partitionOf(region),
+    bucket: location.bucket,
+    prefix: location.prefix,
+  };
+  const key = config.key;
+  if (key.kind === "local") {
+    notes.push("the master key is a local file: the policy has no KMS statements");
+    return { target, caller, account, notes };
+  }
+  const kmsRegion = await aws.kmsRegion();
+  const id = key.id;
+  const accountOf = (arn: string) => arn.split(":")[4] || account || ACCOUNT_PLACEHOLDER;
+  const base = (arn?: string) =>
+    `arn:${partitionOf(arn ? regionOfArn(arn) ?? kmsRegion : kmsRegion)}:kms:${
+      arn ? regionOfArn(arn) ?? kmsRegion : kmsRegion
+    }:${arn ? accountOf(arn) : account ?? ACCOUNT_PLACEHOLDER}`;
+  if (id.startsWith("arn:") && id.includes(":key/")) {
+    target.kms = { keyArn: id };
+  } else if (!id.startsWith("alias/") && !id.startsWith("arn:")) {
+    target.kms = { keyArn: `${base()}:key/${id}` };
+  } else {
+    const aliasArn = id.startsWith("arn:") ? id : `${base()}:${id}`;
+    let keyArn: string;
+    try {
+      keyArn = await describeKeyArn(aws, id);
+    } catch (e) {
+      keyArn = `${base(id.startsWith("arn:") ? id : undefined)}:key/${KEY_PLACEHOLDER}`;
+      notes.push(
+        `the key is the placeholder ${KEY_PLACEHOLDER}: KMS DescribeKey of '${id}' failed ` +
+          `(${describeAwsError(e)})`,
+      );
+    }
+    target.kms = { keyArn, aliasArn };
+  }
+  return { target, caller, account, notes };
+}
+
+async function describeKeyArn(aws: AwsClients, id: string): Promise<string> {
+  const { DescribeKeyCommand } = await import("@aws-sdk/client-kms");
+  const out = await (await aws.kms()).send(new DescribeKeyCommand({ KeyId: id }));
+  if (!out.KeyMetadata?.Arn) throw new Error("DescribeKey answered without an ARN");
+  return out.KeyMetadata.Arn;
+}
