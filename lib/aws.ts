@@ -43,13 +43,8 @@ export function regionOfArn(arn: string): string | undefined {
 }
 
 async function askMfaCode(serial: string): Promise<string> {
-  const { askHidden } = await import("./tty.ts");
-  const code = await askHidden(
-    `MFA code for ${serial}: `,
-    "give the code with --mfa-token",
-  );
-  if (!/^\d{6}$/.test(code)) throw new UsageError("MFA code is not 6 digits");
-  return code;
+  const { askMfaCode } = await import("./tty.ts");
+  return await askMfaCode(serial);
 }
 
 /** Lazily made AWS clients sharing one credential provider. */

@@ -5,21 +5,34 @@
  */
 import { UsageError } from "./errors.ts";
 
-const NAME_CHARS = /^[A-Za-z0-9._\-/+=@:]+$/;
+// Letters and decimal digits of any script (with their combining marks), the space, and
+// . _ - / + = @ : (see docs/AWS.md, "Names"). No control character, no other whitespace, no '*'.
+const NAME_CHARS = /^[\p{L}\p{M}\p{Nd}._\-/+=@: ]+$/u;
 const VERSION_CHARS = /^[A-Za-z0-9._-]+$/;
 const MAX_NAME = 512;
+/** S3 keys are at most 1,024 bytes: this leaves room for a prefix, `/` and the version. */
+const MAX_NAME_BYTES = 768;
 const MAX_VERSION = 64;
 
 /**
- * Checks a name given to `put`: 1 to 512 characters of letters, digits and `. _ - / + = @ :`,
- * no empty, `.` or `..` segment. Names already in a store are read as they are.
+ * Checks a name given to `put`: 1 to 512 characters (at most 768 bytes in UTF-8) of letters
+ * and digits of any script, spaces and `. _ - / + = @ :`, in Unicode NFC, with no empty, `.`
+ * or `..` segment and no space at the start or end of a segment. Names already in a store are
+ * read as they are.
  */
 export function validateName(name: string): string {
   const shown = JSON.stringify(name.length > 80 ? name.slice(0, 80) + "..." : name);
   if (name.length === 0) throw new UsageError("Credential name is empty");
-  if (name.length > MAX_NAME) {
+  const characters = [...name].length;
+  if (characters > MAX_NAME) {
     throw new UsageError(
-      `Credential name ${shown} is ${name.length} characters, at most ${MAX_NAME}`,
+      `Credential name ${shown} is ${characters} characters, at most ${MAX_NAME}`,
+    );
+  }
+  const bytes = new TextEncoder().encode(name).length;
+  if (bytes > MAX_NAME_BYTES) {
+    throw new UsageError(
+      `Credential name ${shown} is ${bytes} bytes in UTF-8, at most ${MAX_NAME_BYTES}`,
     );
   }
   if (name.includes("*")) {
@@ -27,8 +40,15 @@ export function validateName(name: string): string {
   }
   if (!NAME_CHARS.test(name)) {
     throw new UsageError(
-      `Credential name ${shown} has a character other than letters, digits and . _ - / + = @ :`,
+      `Credential name ${shown} has a character other than letters, digits, spaces and ` +
+        ". _ - / + = @ :",
     );
+  }
+  if (name.normalize("NFC") !== name) {
+    throw new UsageError(`Credential name ${shown} is not in Unicode normal form NFC`, {
+      hint: "the same name in two forms would be two different secrets: type it composed " +
+        "(NFC), as most keyboards do",
+    });
   }
   if (name.startsWith("/") || name.endsWith("/")) {
     throw new UsageError(`Credential name ${shown} starts or ends with '/'`);
@@ -36,6 +56,9 @@ export function validateName(name: string): string {
   for (const segment of name.split("/")) {
     if (segment === "" || segment === "." || segment === "..") {
       throw new UsageError(`Credential name ${shown} has an empty, '.' or '..' segment`);
+    }
+    if (segment.startsWith(" ") || segment.endsWith(" ")) {
+      throw new UsageError(`Credential name ${shown} has a space at the start or end of a segment`);
     }
   }
   return name;

@@ -29,7 +29,7 @@ function dropLastCharacter(bytes: number[]): void {
 }
 
 /** Reads one line in raw mode: Enter ends it, backspace and Ctrl-U edit, Ctrl-C/Ctrl-D cancel. */
-async function readHiddenLine(tty: Terminal): Promise<string> {
+export async function readHiddenLine(tty: Terminal): Promise<string> {
   const typed: number[] = [];
   const buffer = new Uint8Array(256);
   try {

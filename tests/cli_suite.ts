@@ -229,8 +229,14 @@ export function defineCliSuite(label: string, makeBackend: () => Promise<Backend
       "a/./b",
       "a/../b",
       "a*",
-      "a b",
+      " leading-space",
+      "trailing-space ",
+      "segment /end",
+      "no\u00a0break-space",
+      "cafe\u0301-decomposed",
+      "euro-sign-\u20ac",
       "x".repeat(513),
+      "\u00e9".repeat(385),
       "tab\there",
     ];
     for (const name of bad) {
@@ -245,6 +251,11 @@ export function defineCliSuite(label: string, makeBackend: () => Promise<Backend
     strictEqual((await cli.ok("list")).stdout, "");
     await cli.ok("put", "a-b_c.d/e+f=g@h:i", "all-allowed");
     strictEqual((await cli.ok("get", "a-b_c.d/e+f=g@h:i")).stdout, "all-allowed\n");
+    // Letters and digits of any script, and inner spaces, are allowed too.
+    const wide =
+      "caf\u00e9 cr\u00e8me/\u540d\u524d \u0968\u0966/\u0417\u0430\u043f\u0438\u0441\u044c";
+    await cli.ok("put", wide, "wide-allowed");
+    strictEqual((await cli.ok("get", wide)).stdout, "wide-allowed\n");
   });
 
   test(
