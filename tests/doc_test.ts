@@ -1,5 +1,6 @@
 /**
- * The JSDoc examples of the library (`mod.ts`, `lib/`, `plugins/`, `commands/`) run as tests:
+ * The JSDoc examples of the library (`mod.ts`, `lib/`, `plugins/`, `commands/`) and the
+ * README's TypeScript blocks run as tests:
  * `deno task test:doc`, run here so the one test run covers them.
  */
 import { match, ok, strictEqual } from "node:assert/strict";
@@ -8,7 +9,7 @@ import { REPO_ROOT } from "./helpers/cli.ts";
 
 Deno.test("docs: every JSDoc example passes deno test --doc", async () => {
   const task = denoJson.tasks["test:doc"];
-  match(task, /^deno test -A --doc mod\.ts lib\/ plugins\/ commands\/$/);
+  match(task, /^deno test -A --doc README\.md mod\.ts lib\/ plugins\/ commands\/$/);
   const args = task.split(" ").slice(1);
   const out = await new Deno.Command(Deno.execPath(), {
     args,
@@ -27,4 +28,5 @@ Deno.test("docs: every JSDoc example passes deno test --doc", async () => {
   // The library entry point's examples are among them.
   ok(Number(summary[2]) >= 20, `only ${summary[2]} examples ran`);
   match(text, /running \d+ tests? from \.\/mod\.ts/);
+  match(text, /running \d+ tests? from \.\/README\.md/);
 });
