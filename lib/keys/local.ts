@@ -49,22 +49,32 @@ export async function readMasterKey(path: string): Promise<Uint8Array<ArrayBuffe
 }
 
 /**
- * Creates a new master key file (mode 0600, its folder 0700) unless one exists.
- * Returns whether it created one; an existing key is never replaced.
+ * Creates a new master key file (mode 0600, its folder 0700) unless one exists. Returns whether
+ * it created one; an existing key is never replaced. The key is written to a temporary file,
+ * flushed, then hard-linked into place (which fails if the key exists), so a crash or a second
+ * `setup` at the same moment never leaves a short or empty key file.
  */
 export async function createMasterKey(path: string): Promise<boolean> {
   await Deno.mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const temp = `${path}.tmp-${crypto.randomUUID()}`;
   try {
-    const file = await Deno.open(path, { createNew: true, write: true, mode: 0o600 });
+    const file = await Deno.open(temp, { createNew: true, write: true, mode: 0o600 });
     try {
-      await file.write(crypto.getRandomValues(new Uint8Array(MASTER_KEY_BYTES)));
+      const key = crypto.getRandomValues(new Uint8Array(MASTER_KEY_BYTES));
+      let written = 0;
+      while (written < key.length) written += await file.write(key.subarray(written));
+      key.fill(0);
+      await file.syncData();
     } finally {
       file.close();
     }
+    await Deno.link(temp, path);
     return true;
   } catch (e) {
     if (e instanceof Deno.errors.AlreadyExists) return false;
     throw new KeyProviderError(`Cannot create local master key '${path}': ${(e as Error).message}`);
+  } finally {
+    await Deno.remove(temp).catch(() => {});
   }
 }
 
