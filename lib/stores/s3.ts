@@ -150,7 +150,10 @@ export class S3Store implements Store, SetupStore {
     try {
       stored = await this.read(name, version);
     } catch (e) {
-      if (e instanceof NotFoundError) return false;
+      // Gone again, or a write-only principal that may not read it back: not provably ours.
+      if (e instanceof NotFoundError || awsErrorCode((e as Error).cause) === "AccessDenied") {
+        return false;
+      }
       throw e;
     }
     return stored.key === secret.key && stored.hmac === secret.hmac &&
