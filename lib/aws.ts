@@ -17,6 +17,7 @@ import { describeAwsError } from "./aws_errors.ts";
 import { profileExists, profileRegion } from "./aws_profile.ts";
 import type { Config } from "./config.ts";
 import { Creds3Error, UsageError } from "./errors.ts";
+import { retryStrategy } from "./retry.ts";
 
 type Credentials = S3ClientConfig["credentials"];
 
@@ -88,13 +89,19 @@ export class AwsClients {
     return {
       region: region ?? await this.region(),
       maxAttempts: this.config.maxAttempts,
-      retryMode: "standard",
+      // The standard mode's backoff and retryable errors, without its client-wide retry quota
+      // (see lib/retry.ts): every request of a large getall keeps its own attempts.
+      retryStrategy: retryStrategy(this.config.maxAttempts),
       // Options for the SDK's NodeHttpHandler. A hung attempt fails with TimeoutError (which the
       // SDK retries) instead of hanging the command.
       requestHandler: {
         requestTimeout: this.config.timeoutMs,
         connectionTimeout: this.config.timeoutMs,
         throwOnRequestTimeout: true,
+        // Keep-alive connections, one per request in flight: the SDK's default of 50 sockets
+        // per client would queue requests at --concurrency above 50.
+        httpAgent: { keepAlive: true, maxSockets: Math.max(50, this.config.concurrency) },
+        httpsAgent: { keepAlive: true, maxSockets: Math.max(50, this.config.concurrency) },
       },
       credentials: await this.#credentialProvider(),
     } as const;

@@ -17,11 +17,14 @@
  */
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { CredentialStore, KmsKeyProvider, S3Store } from "../mod.ts";
+import { mapSettled } from "../lib/pool.ts";
 import { runCli } from "./helpers/cli.ts";
 import {
   awsEnv,
   createBucket,
   createKmsKey,
+  kmsClient,
   motoUrl,
   s3Client,
   uniqueName,
@@ -31,6 +34,8 @@ import { type Proxy, startProxy } from "./helpers/proxy.ts";
 interface Fixture {
   proxy: Proxy;
   bucket: string;
+  /** The KMS key alias. */
+  key: string;
   env: Record<string, string>;
 }
 
@@ -43,7 +48,7 @@ async function withFixture(fn: (f: Fixture) => Promise<void>): Promise<void> {
     await createBucket(url, bucket);
     await createKmsKey(url, alias);
     // The location is given by -l in every command below, never by the environment.
-    await fn({ proxy, bucket, env: { ...awsEnv(proxy.url), CREDS3_KEY: alias } });
+    await fn({ proxy, bucket, key: alias, env: { ...awsEnv(proxy.url), CREDS3_KEY: alias } });
   } finally {
     await proxy.stop();
   }
@@ -196,6 +201,41 @@ Deno.test("requests: S3 SlowDown and KMS throttling are retried, each failed req
       "s3:ListObjectsV2": 1,
       "s3:GetObject": names.length + injected["s3-503"],
       "kms:Decrypt": names.length + injected["kms-throttle"],
+    });
+  });
+});
+
+Deno.test("requests: a storm of 5xx on many reads: every secret keeps its own attempts (no client-wide retry quota)", async () => {
+  // The SDK's standard mode shares a retry quota of 500 per client, 14 per retried 5xx: a
+  // getall of hundreds of secrets under a storm of errors would stop retrying and fail secrets
+  // that had attempts left. creds3 retries each request up to --max-attempts.
+  await withFixture(async (f) => {
+    const N = 300;
+    const url = await motoUrl();
+    const s3 = s3Client(url);
+    const kms = kmsClient(url);
+    try {
+      const creds = new CredentialStore(new S3Store(s3, f.bucket), new KmsKeyProvider(kms, f.key));
+      const results = await mapSettled(
+        Array.from({ length: N }, (_, i) => `storm/s${String(i).padStart(3, "0")}`),
+        16,
+        (name) => creds.put(name, `v-${name}`),
+      );
+      strictEqual(results.filter((r) => r.status === "rejected").length, 0);
+    } finally {
+      s3.destroy();
+      kms.destroy();
+    }
+    f.proxy.setOptions({ faults: { rate: 0.5, kinds: ["s3-500"], ops: ["s3:GetObject"] } });
+    // 0.5^20: no secret runs out of attempts.
+    const counts = await requestsOf(f, ["getall", "-l", f.bucket, "--max-attempts", "20"]);
+    const injected = f.proxy.injected()["s3-500"] ?? 0;
+    f.proxy.setOptions({ faults: undefined });
+    ok(injected > N / 2, `only ${injected} faults injected`);
+    deepStrictEqual(counts, {
+      "s3:ListObjectsV2": 1,
+      "s3:GetObject": N + injected,
+      "kms:Decrypt": N,
     });
   });
 });
