@@ -116,7 +116,16 @@ export class DirectoryStore implements Store, SetupStore {
     }
     const temp = join(dir, `${TEMP_PREFIX}${crypto.randomUUID()}`);
     try {
-      await Deno.writeTextFile(temp, body, { createNew: true, mode: 0o600 });
+      const file = await Deno.open(temp, { createNew: true, write: true, mode: 0o600 });
+      try {
+        const bytes = new TextEncoder().encode(body);
+        let written = 0;
+        while (written < bytes.length) written += await file.write(bytes.subarray(written));
+        // On disk before it gets its name: a crash never leaves a linked but empty version.
+        await file.syncData();
+      } finally {
+        file.close();
+      }
       await Deno.link(temp, target);
     } catch (e) {
       if (e instanceof Deno.errors.AlreadyExists) {
