@@ -90,10 +90,11 @@ function timeoutSeconds(text: string): number {
 
 /** Resolves the configuration from the global options and the environment. */
 export function resolveConfig(options: GlobalOptions, env: Env): Config {
-  const locationText = options.location ?? env.CREDS3_LOCATION;
-  const location = locationText ? parseLocation(locationText, env.HOME) : undefined;
-  const keyText = options.key ?? env.CREDS3_KEY;
-  const key: KeySpec = keyText
+  // An empty flag (`-l ""`) is an error; an empty variable counts as unset.
+  const locationText = options.location ?? (env.CREDS3_LOCATION || undefined);
+  const location = locationText !== undefined ? parseLocation(locationText, env.HOME) : undefined;
+  const keyText = options.key ?? (env.CREDS3_KEY || undefined);
+  const key: KeySpec = keyText !== undefined
     ? parseKeySpec(keyText, env)
     : location?.kind === "directory"
     ? { kind: "local", path: defaultLocalKeyPath(env) }
@@ -107,11 +108,13 @@ export function resolveConfig(options: GlobalOptions, env: Env): Config {
       "Concurrency",
     ),
     maxAttempts: positiveInt(
-      options.maxAttempts ?? env.CREDS3_MAX_ATTEMPTS ?? String(DEFAULT_MAX_ATTEMPTS),
+      options.maxAttempts ?? (env.CREDS3_MAX_ATTEMPTS || undefined) ?? String(DEFAULT_MAX_ATTEMPTS),
       "Attempt count",
     ),
     timeoutMs: Math.round(
-      timeoutSeconds(options.timeout ?? env.CREDS3_TIMEOUT ?? String(DEFAULT_TIMEOUT_SECONDS)) *
+      timeoutSeconds(
+        options.timeout ?? (env.CREDS3_TIMEOUT || undefined) ?? String(DEFAULT_TIMEOUT_SECONDS),
+      ) *
         1000,
     ),
     debug: options.debug ?? false,

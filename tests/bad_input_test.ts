@@ -231,6 +231,18 @@ function rows(p: Paths): Row[] {
       error: /Location 'my-bucket\/\/prefix' has an empty prefix segment/,
     },
     {
+      label: "location: empty -l (not the default bucket)",
+      args: ["put", "okname", "some-value", "-l", ""],
+      exit: 2,
+      error: /Location is empty/,
+    },
+    {
+      label: "key spec: empty -k (not the default key)",
+      args: ["put", "okname", "some-value", "-k", ""],
+      exit: 2,
+      error: /Key is empty/,
+    },
+    {
       label: "location: 'file:' without a path",
       args: ["put", "okname", "some-value", "-l", "file:"],
       exit: 2,
