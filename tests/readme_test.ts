@@ -262,8 +262,20 @@ Deno.test("readme: links to files in the repository point at files that exist", 
   }
 });
 
+Deno.test("readme: the reference lists every command and every CREDS3_ variable", async () => {
+  const reference = README.slice(README.indexOf("## Reference"));
+  for (const command of buildProgram().commands) {
+    ok(reference.includes(`| \`${command.name()}`), `'${command.name()}' is in the command table`);
+  }
+  const config = await Deno.readTextFile(`${REPO_ROOT}/lib/config.ts`);
+  const variables = new Set([...config.matchAll(/env\.(CREDS3_[A-Z_]+)/g)].map((m) => m[1]));
+  ok(variables.size >= 5, [...variables].join());
+  for (const name of variables) ok(reference.includes(`\`${name}\``), `${name} is in the table`);
+});
+
 /** Tools a skipped block may name besides creds3 and deno. */
 const KNOWN_TOOLS = new Set([
+  "aws",
   "sha256sum",
   "chmod",
   "sudo",
