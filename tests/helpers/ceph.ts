@@ -2,8 +2,10 @@
  * Ceph RADOS Gateway (S3 only, validates SigV4) for S3 conformance tests.
  *
  * Env contract: `scripts/test.ts --ceph` (or `CREDS3_TEST_CEPH=1`) boots a one-node cluster via
- * `scripts/ceph.sh` and sets `CREDS3_TEST_CEPH_URL`. Tests that need Ceph skip themselves with
- * `ignore: cephUrl() === undefined`. Ceph has no KMS: pair it with moto for KMS.
+ * `scripts/ceph.sh` and sets `CREDS3_TEST_CEPH_URL`. A test file that needs Ceph fails loudly
+ * without it (`tests/cli_ceph_test.ts`: one failing test saying how to run it), and
+ * `scripts/test.ts` without `--ceph` leaves that file out, saying so. Ceph has no KMS: pair it
+ * with moto for KMS.
  *
  * @module
  */
