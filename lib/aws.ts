@@ -110,9 +110,11 @@ export class AwsClients {
   #credentialProvider(): Promise<Credentials> {
     this.#credentials ??= (async () => {
       const { profile, profileFromFlag, role, mfaToken } = this.config;
+      // One answer per process: a refused or cancelled prompt is not asked again by a retry.
+      let asked: Promise<string> | undefined;
       const mfaCodeProvider = mfaToken !== undefined
         ? () => Promise.resolve(mfaToken)
-        : (serial: string) => this.#askMfa(serial);
+        : (serial: string) => (asked ??= this.#askMfa(serial));
       if (!role && !profileFromFlag) return undefined;
       const providers = await import("@aws-sdk/credential-providers");
       let base: Credentials;

@@ -109,7 +109,9 @@ Deno.test("aws: a role_arn profile is assumed through STS, a credential_process 
   const files = await awsFiles(
     "[profile chained]\nrole_arn = arn:aws:iam::222233334444:role/chained\n" +
       "source_profile = plain\nrole_session_name = chained-session\n\n" +
-      "[profile process]\ncredential_process = PROCESS\n",
+      "[profile process]\ncredential_process = PROCESS\n\n" +
+      "[profile with-mfa]\nrole_arn = arn:aws:iam::555566667777:role/guarded\n" +
+      "source_profile = plain\nmfa_serial = arn:aws:iam::123456789012:mfa/someone\n",
     `[plain]\naws_access_key_id = ${TEST_ACCESS_KEY_ID}\n` +
       `aws_secret_access_key = ${TEST_SECRET_ACCESS_KEY}\n`,
   );
@@ -148,6 +150,18 @@ Deno.test("aws: a role_arn profile is assumed through STS, a credential_process 
       "arn:aws:sts::333344445555:assumed-role/target/ci-run.42",
     );
     strictEqual(await Deno.readTextFile(marker), "ran\nran\n");
+    // A profile's mfa_serial: the code from --mfa-token, else asked on the terminal.
+    match(
+      await identity(["-p", "with-mfa", "--mfa-token", "123456"], env),
+      /^arn:aws:sts::555566667777:assumed-role\/guarded\//,
+    );
+    const noCode = await runCli(["list", "-l", "b-u-c", "-p", "with-mfa"], { env });
+    strictEqual(noCode.code, 2, noCode.stderr);
+    match(noCode.stderr, /hint: give the code with --mfa-token/);
+    match(
+      noCode.stderr,
+      /No terminal to ask for the MFA code of 'arn:aws:iam::123456789012:mfa\/someone'/,
+    );
   } finally {
     await files.cleanup();
   }

@@ -5,9 +5,9 @@
  * @module
  */
 import type { KMSClient } from "@aws-sdk/client-kms";
-import { awsErrorCode, describeAwsError } from "../aws_errors.ts";
+import { awsErrorCode, credentialsHint, describeAwsError } from "../aws_errors.ts";
 import type { EncryptionContext } from "../context.ts";
-import { KeyProviderError } from "../errors.ts";
+import { Creds3Error, KeyProviderError } from "../errors.ts";
 import type { DataKey, KeyProvider } from "./key_provider.ts";
 
 /** The KMS key used when none is given. */
@@ -36,10 +36,11 @@ export class KmsKeyProvider implements KeyProvider {
       }
       return { plaintext: out.Plaintext, wrapped: out.CiphertextBlob };
     } catch (e) {
-      if (e instanceof KeyProviderError) throw e;
-      const hint = awsErrorCode(e) === "NotFoundException"
-        ? `create the key and alias, or name an existing key with -k`
-        : undefined;
+      if (e instanceof Creds3Error) throw e;
+      const hint = credentialsHint(e) ??
+        (awsErrorCode(e) === "NotFoundException"
+          ? `create the key and alias, or name an existing key with -k`
+          : undefined);
       throw new KeyProviderError(
         `KMS GenerateDataKey with key '${this.keyId}' failed: ${describeAwsError(e)}`,
         { hint, cause: e },
@@ -56,13 +57,14 @@ export class KmsKeyProvider implements KeyProvider {
       if (!out.Plaintext) throw new KeyProviderError("KMS Decrypt returned no key");
       return out.Plaintext;
     } catch (e) {
-      if (e instanceof KeyProviderError) throw e;
+      if (e instanceof Creds3Error) throw e;
       const code = awsErrorCode(e);
-      const hint = code === "InvalidCiphertextException"
-        ? Object.keys(context).length === 0
-          ? "the secret may have been stored with an encryption context: give it as key=value"
-          : "the encryption context may differ from the one the secret was stored with"
-        : undefined;
+      const hint = credentialsHint(e) ??
+        (code === "InvalidCiphertextException"
+          ? Object.keys(context).length === 0
+            ? "the secret may have been stored with an encryption context: give it as key=value"
+            : "the encryption context may differ from the one the secret was stored with"
+          : undefined);
       throw new KeyProviderError(`KMS Decrypt failed: ${describeAwsError(e)}`, { hint, cause: e });
     }
   }

@@ -6,8 +6,14 @@
  * @module
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { awsErrorCode, describeAwsError, httpStatus } from "../aws_errors.ts";
-import { IntegrityError, NotFoundError, StoreError, VersionExistsError } from "../errors.ts";
+import { awsErrorCode, credentialsHint, describeAwsError, httpStatus } from "../aws_errors.ts";
+import {
+  Creds3Error,
+  IntegrityError,
+  NotFoundError,
+  StoreError,
+  VersionExistsError,
+} from "../errors.ts";
 import type { VersionEntry } from "../names.ts";
 import type { ListOptions, SetupStep, SetupStore, Store, StoredSecret } from "./store.ts";
 import { splitKey } from "./store.ts";
@@ -38,12 +44,15 @@ export class S3Store implements Store, SetupStore {
   }
 
   #fail(action: string, e: unknown): never {
+    // Our own errors from inside the SDK (a credential profile, an MFA prompt) pass as they are.
+    if (e instanceof Creds3Error) throw e;
     const code = awsErrorCode(e);
-    const hint = code === "NoSuchBucket"
-      ? `create it with 'creds3 setup -l ${this.bucket}'`
-      : code === "AccessDenied"
-      ? "check the IAM policy of these credentials for this bucket and prefix"
-      : undefined;
+    const hint = credentialsHint(e) ??
+      (code === "NoSuchBucket"
+        ? `create it with 'creds3 setup -l ${this.bucket}'`
+        : code === "AccessDenied"
+        ? "check the IAM policy of these credentials for this bucket and prefix"
+        : undefined);
     throw new StoreError(`S3 ${action} on ${this.description} failed: ${describeAwsError(e)}`, {
       hint,
       cause: e,

@@ -13,7 +13,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { partitionOf } from "../aws_config.ts";
 import { awsErrorCode, describeAwsError, httpStatus } from "../aws_errors.ts";
-import { StoreError } from "../errors.ts";
+import { Creds3Error, StoreError } from "../errors.ts";
 import {
   hasTlsOnlyStatement,
   parseBucketPolicy,
@@ -135,6 +135,7 @@ async function runSetting<T>(
   try {
     state = await setting.read();
   } catch (e) {
+    if (e instanceof Creds3Error) throw e;
     if (unsupported(e, options)) {
       return {
         step,
@@ -156,6 +157,7 @@ async function runSetting<T>(
   try {
     done = await setting.turnOn(state);
   } catch (e) {
+    if (e instanceof Creds3Error) throw e;
     if (unsupported(e, options)) {
       return {
         step,
@@ -346,6 +348,7 @@ async function ensureBucket(
     await client.send(new s3.HeadBucketCommand({ Bucket }));
     return await bucketRegion(s3, client, options);
   } catch (e) {
+    if (e instanceof Creds3Error) throw e;
     const status = httpStatus(e);
     if (status === 403) {
       return {
