@@ -35,7 +35,9 @@ export function buildProgram(): Command {
       `
 Environment:
   CREDS3_LOCATION, CREDS3_KEY, CREDS3_REGION    defaults for -l, -k and -r
-  AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL[_S3|_KMS|_STS] and the AWS SDK's credential chain
+  CREDS3_KMS_REGION                             default for --kms-region
+  AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL[_S3|_KMS|_STS] and the AWS SDK's
+  credential chain (docs/AWS.md)
 
 Run 'creds3 help <command>' for a command's options and examples.`,
     );
