@@ -137,8 +137,9 @@ async function zshComplete(script: string, line: string): Promise<string[]> {
   const dir = await Deno.makeTempDir({ prefix: "creds3-zsh-" });
   try {
     await Deno.writeTextFile(`${dir}/harness.zsh`, ZSH_HARNESS);
+    // A stuck harness (no prompt, no completion) ends instead of hanging the suite.
     const r = await run("timeout", [
-      "30",
+      "120",
       zsh,
       "-f",
       `${dir}/harness.zsh`,
