@@ -41,6 +41,18 @@ def watch():
             os._exit(0)
         time.sleep(0.5)
 threading.Thread(target=watch, daemon=True).start()
+# S3 makes a conditional PutObject (If-None-Match: *) atomic; moto checks, then writes, on
+# threads of its own, so two racing writers can both be told they created the object. One lock
+# around PutObject gives moto the atomicity of the protocol it stands in for.
+from moto.s3.responses import S3Response
+if not hasattr(S3Response, "put_object"):
+    sys.exit("moto: S3Response.put_object not found, cannot make conditional writes atomic")
+_put_lock = threading.Lock()
+_put_object = S3Response.put_object
+def _locked_put_object(self, *args, **kwargs):
+    with _put_lock:
+        return _put_object(self, *args, **kwargs)
+S3Response.put_object = _locked_put_object
 from moto.server import main
 sys.argv = ["moto_server"] + sys.argv[1:]
 main()
