@@ -12,12 +12,17 @@
 import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
 import { parse as parseCsv } from "csv-parse/sync";
 import { parse as parseDotenv } from "dotenv";
-import hcl from "hcl2-parser";
 import { parse as parseYaml } from "yaml";
 import { exporter, exporterNames, ExportError, exporters } from "../plugins/mod.ts";
 import { DOTENV_REFUSED, TRICKY } from "./data/tricky_values.ts";
-
-type Secrets = Record<string, string>;
+import {
+  decodeBase64,
+  javaProperties,
+  parseHcl,
+  printValues,
+  type Secrets,
+  shellRead,
+} from "./helpers/format_parsers.ts";
 
 function keyOf(index: number): string {
   return `SECRET_${String(index).padStart(2, "0")}`;
@@ -34,27 +39,6 @@ async function tempFile(text: string): Promise<string> {
   return path;
 }
 
-/** Runs `script` in `shell`; the script must print each key's value followed by NUL. */
-async function shellRead(shell: string, script: string, keys: string[]): Promise<Secrets> {
-  const out = await new Deno.Command(shell, {
-    args: ["-c", script],
-    clearEnv: true,
-    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stderr = new TextDecoder().decode(out.stderr);
-  ok(out.success, `${shell} failed: ${stderr}`);
-  equal(stderr, "", `${shell} wrote to stderr`);
-  const values = new TextDecoder("utf-8", { ignoreBOM: true }).decode(out.stdout).split("\0");
-  equal(values.length, keys.length + 1, `${shell} printed ${values.length - 1} values`);
-  return Object.fromEntries(keys.map((key, i) => [key, values[i]]));
-}
-
-function printValues(keys: string[]): string {
-  return `printf '%s\\0' ${keys.map((key) => `"$${key}"`).join(" ")}`;
-}
-
 const hasZsh = (() => {
   try {
     return new Deno.Command("zsh", { args: ["-c", "true"] }).outputSync().success;
@@ -65,61 +49,6 @@ const hasZsh = (() => {
 const SHELLS = ["sh", "bash", ...(hasZsh ? ["zsh"] : [])];
 /** Named in the test titles, so a run without zsh says so. */
 const SHELL_LIST = hasZsh ? "sh, bash, zsh" : "sh, bash (zsh not installed)";
-
-/** Java's own `Properties.load` as the properties oracle: prints key NUL value NUL, sorted. */
-const PROPS_JAVA = `
-import java.io.*;
-import java.util.*;
-public class Props {
-  public static void main(String[] args) throws Exception {
-    Properties p = new Properties();
-    try (InputStream in = new FileInputStream(args[0])) { p.load(in); }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (String k : new TreeSet<>(p.stringPropertyNames())) {
-      out.write(k.getBytes("UTF-8")); out.write(0);
-      out.write(p.getProperty(k).getBytes("UTF-8")); out.write(0);
-    }
-    System.out.write(out.toByteArray());
-    System.out.flush();
-  }
-}
-`;
-
-async function javaProperties(text: string): Promise<Secrets> {
-  let out: Deno.CommandOutput;
-  const dir = await Deno.makeTempDir({ prefix: "creds3_props_" });
-  await Deno.writeTextFile(`${dir}/Props.java`, PROPS_JAVA);
-  await Deno.writeTextFile(`${dir}/in.properties`, text);
-  try {
-    out = await new Deno.Command("java", {
-      args: [`${dir}/Props.java`, `${dir}/in.properties`],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-  } catch (error) {
-    throw new Error(
-      "The properties round trip needs 'java' (JDK 11+, e.g. apt-get install default-jdk-headless) " +
-        `as its independent parser, and it could not be run: ${error}`,
-    );
-  }
-  ok(out.success, `java failed: ${new TextDecoder().decode(out.stderr)}`);
-  const parts = new TextDecoder("utf-8", { ignoreBOM: true }).decode(out.stdout).split("\0");
-  const result: Secrets = {};
-  for (let i = 0; i + 1 < parts.length; i += 2) result[parts[i]] = parts[i + 1];
-  return result;
-}
-
-function parseHcl(text: string): Secrets {
-  const [value, error] = hcl.parseToObject(text) as [Secrets | null, unknown];
-  equal(error, null, `HCL parse error: ${error}`);
-  return value as Secrets;
-}
-
-function decodeBase64(text: string): string {
-  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(
-    Uint8Array.from(atob(text), (c) => c.charCodeAt(0)),
-  );
-}
 
 /**
  * Asserts YAML text holds only characters YAML allows raw (c-printable, which PyYAML enforces)
