@@ -44,7 +44,7 @@ export function regionOfArn(arn: string): string | undefined {
 }
 
 async function askMfaCode(serial: string): Promise<string> {
-  const { askMfaCode } = await import("./tty.ts");
+  const { askMfaCode } = await import("./mfa_prompt.ts");
   return await askMfaCode(serial);
 }
 
