@@ -3,77 +3,53 @@
  *
  * @module
  */
-import { Argument, Command } from "@commander-js/extra-typings";
+import { type CommandSpec, optionsOf, type ParsedOption, type ProgramSpec } from "../lib/cli.ts";
 import {
   type CompletionOption,
   completionScript,
   type CompletionTree,
+  type Shell,
   SHELLS,
 } from "../lib/completions.ts";
 import { printData } from "./output.ts";
 
-interface CommanderOption {
-  flags: string;
-  short?: string;
-  long?: string;
-  description: string;
-  required: boolean;
-  optional: boolean;
-  argChoices?: string[];
-}
-
-interface CommanderCommand {
-  name(): string;
-  description(): string;
-  options: readonly unknown[];
-  commands: readonly CommanderCommand[];
-  registeredArguments: readonly { argChoices?: string[] }[];
-}
-
 /** Option values that name files: completed from file names. */
 const PATH_VALUE = /<(file|path|dir|location|key|output)[^>]*>/i;
 
-function optionsOf(command: CommanderCommand): CompletionOption[] {
-  const options = (command.options as CommanderOption[]).map((o) => ({
+function completionOptions(options: readonly ParsedOption[]): CompletionOption[] {
+  return options.map((o) => ({
     flags: [o.short, o.long].filter((f): f is string => f !== undefined),
-    description: o.description,
-    ...(o.required || o.optional
-      ? { value: { choices: o.argChoices, files: PATH_VALUE.test(o.flags) } }
-      : {}),
+    description: o.spec.description,
+    ...(o.value ? { value: { choices: o.spec.choices, files: PATH_VALUE.test(o.value) } } : {}),
   }));
-  return [...options, { flags: ["-h", "--help"], description: "show help for the command" }];
 }
 
-/** The completion tree of a commander program. */
-export function completionTree(program: CommanderCommand): CompletionTree {
-  const names = program.commands.map((c) => c.name());
+/** The completion tree of the program. */
+export function completionTree(program: ProgramSpec): CompletionTree {
+  const names = program.commands.map((c) => c.name);
   return {
-    name: program.name(),
-    options: optionsOf(program),
+    name: program.name,
+    options: completionOptions(optionsOf(program)),
     commands: program.commands.map((c) => ({
-      name: c.name(),
-      description: c.description(),
-      options: optionsOf(c),
-      argumentChoices: c.name() === "help" ? names : c.registeredArguments[0]?.argChoices,
+      name: c.name,
+      description: c.description,
+      options: completionOptions(optionsOf(program, c)),
+      argumentChoices: c.name === "help" ? names : c.arguments?.[0]?.choices,
     })),
   };
 }
 
 /** The `completions` command. */
-export function completionsCommand() {
-  return new Command("completions")
-    .description("Print a shell completion script for bash, zsh or fish")
-    .addArgument(new Argument("<shell>", "the shell to complete in").choices(SHELLS))
-    .addHelpText(
-      "after",
-      `
+export const completionsCommand: CommandSpec = {
+  name: "completions",
+  description: "Print a shell completion script for bash, zsh or fish",
+  arguments: [{ name: "<shell>", description: "the shell to complete in", choices: SHELLS }],
+  helpAfter: `
 Examples:
   source <(creds3 completions bash)          # in ~/.bashrc
   source <(creds3 completions zsh)           # in ~/.zshrc, after compinit
   creds3 completions fish > ~/.config/fish/completions/creds3.fish`,
-    )
-    .action(async (shell, _options, command) => {
-      const program = command.parent as unknown as CommanderCommand;
-      await printData(completionScript(shell, completionTree(program)));
-    });
-}
+  async run(call) {
+    await printData(completionScript(call.arg("shell") as Shell, completionTree(call.program)));
+  },
+};

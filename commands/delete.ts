@@ -3,27 +3,26 @@
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
+import type { CommandSpec } from "../lib/cli.ts";
 import { printMessage } from "./output.ts";
 import { withStore } from "./session.ts";
 
 /** The `delete` command. */
-export function deleteCommand() {
-  return new Command("delete")
-    .description("Delete every version of exactly one credential, or one version")
-    .argument("<credential>", "exact name of the credential (no wildcards)")
-    .option("-v, --version <version>", "delete only this version")
-    .addHelpText(
-      "after",
-      `
+export const deleteCommand: CommandSpec = {
+  name: "delete",
+  description: "Delete every version of exactly one credential, or one version",
+  arguments: [{ name: "<credential>", description: "exact name of the credential (no wildcards)" }],
+  options: [{ flags: "-v, --version <version>", description: "delete only this version" }],
+  helpAfter: `
 Examples:
   creds3 delete db/password
   creds3 delete db/password -v 3`,
-    )
-    .action(async (credential, options, command) => {
-      await withStore(command, async ({ creds }) => {
-        const deleted = await creds.delete(credential, { version: options.version });
-        for (const e of deleted) printMessage(`Deleted '${e.name}' version ${e.version}`);
+  async run(call) {
+    await withStore(call, async ({ creds }) => {
+      const deleted = await creds.delete(call.arg("credential")!, {
+        version: call.string("version"),
       });
+      for (const e of deleted) printMessage(`Deleted '${e.name}' version ${e.version}`);
     });
-}
+  },
+};

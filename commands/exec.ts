@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
+import type { CommandSpec } from "../lib/cli.ts";
 import { ExitCode, UsageError } from "../lib/errors.ts";
 import { runCommand } from "../lib/run_command.ts";
 import { printWarning } from "./output.ts";
@@ -33,61 +33,73 @@ function childEnv(secrets: Record<string, string>, pristine: boolean): Record<st
 }
 
 /** The `exec` command. */
-export function execCommand() {
+export const execCommand: CommandSpec = {
+  name: "exec",
+  description: "Run a command with secrets added to its environment",
+  arguments: [
+    {
+      name: "[pattern]",
+      description: "names to pass, '*' matching any characters (default: all)",
+    },
+    { name: "[context...]", description: "encryption context as key=value pairs" },
+  ],
+  options: [
+    {
+      flags: "--pristine",
+      description: "give the command only the secrets and PATH, nothing else",
+    },
+    {
+      flags: "--strip-prefix <prefix>",
+      description: "remove PREFIX from the start of names, e.g. 'app/prod/'",
+    },
+    {
+      flags: "--keep-names",
+      description: "use names as variable names as they are, instead of ENV_STYLE",
+    },
+  ],
+  usage: "[options] [pattern] [context...] -- command [args...]",
   // Everything after the first `--` is the command, kept away from creds3's option parser.
-  let argv: string[] | undefined;
-  const command = new Command("exec")
-    .description("Run a command with secrets added to its environment")
-    .argument("[pattern]", "names to pass, '*' matching any characters (default: all)")
-    .argument("[context...]", "encryption context as key=value pairs")
-    .option("--pristine", "give the command only the secrets and PATH, nothing else")
-    .option("--strip-prefix <prefix>", "remove PREFIX from the start of names, e.g. 'app/prod/'")
-    .option("--keep-names", "use names as variable names as they are, instead of ENV_STYLE")
-    .usage("[options] [pattern] [context...] -- command [args...]")
-    .addHelpText(
-      "after",
-      `${SELECTION_HELP}
+  passThrough: true,
+  helpAfter: `${SELECTION_HELP}
 
-The command follows '--'; creds3 does not read its arguments. Names become variable names in
-upper case with every other character '_' ('app/db-url' is APP_DB_URL); two names giving one
-variable are refused. If any selected secret cannot be read, the command is not started.
-The command gets creds3's standard input, output and error, and SIGINT, SIGTERM and SIGHUP;
-creds3 exits with its exit code (128 + the signal number if a signal ended it; 127 if it is
-not found).
+The command follows '--'; creds3 does not read its arguments. Names become
+variable names in upper case with every other character '_' ('app/db-url' is
+APP_DB_URL); two names giving one variable are refused. If any selected secret
+cannot be read, the command is not started. The command gets creds3's standard
+input, output and error, and SIGINT, SIGTERM and SIGHUP; creds3 exits with its
+exit code (128 + the signal number if a signal ended it; 127 if it is not
+found).
 
 Examples:
   creds3 exec 'app/prod/*' --strip-prefix app/prod/ -- ./server --port 8080
   creds3 exec 'ci/*' env=ci --pristine -- sh -c 'deploy "$CI_TOKEN"'`,
-    )
-    .action(async (pattern, context, options, command) => {
-      if (argv === undefined || argv.length === 0) {
-        throw new UsageError("No command to run", {
-          hint: "give it after '--', e.g. creds3 exec 'app/*' -- ./server",
-        });
-      }
-      const selection = parseSelection(pattern === undefined ? [] : [pattern, ...context]);
-      const env = await withStore(command, async (opened) => {
-        const secrets = await readSelection(opened, selection, {
-          outcome: "the command was not started",
-          hint: "fix the access, or select only readable secrets with a pattern",
-        });
-        return childEnv(
-          outputKeys(secrets, {
-            env: true,
-            keepNames: options.keepNames,
-            stripPrefix: options.stripPrefix,
-          }),
-          options.pristine ?? false,
-        );
+  async run(call) {
+    const argv = call.rest;
+    if (argv === undefined || argv.length === 0) {
+      throw new UsageError("No command to run", {
+        hint: "give it after '--', e.g. creds3 exec 'app/*' -- ./server",
       });
-      const code = await runCommand(argv, { env, clearEnv: options.pristine });
-      if (code !== 0) throw new ExitCode(code);
+    }
+    const pattern = call.arg("pattern");
+    const selection = parseSelection(
+      pattern === undefined ? [] : [pattern, ...call.list("context")],
+    );
+    const pristine = call.flag("pristine");
+    const env = await withStore(call, async (opened) => {
+      const secrets = await readSelection(opened, selection, {
+        outcome: "the command was not started",
+        hint: "fix the access, or select only readable secrets with a pattern",
+      });
+      return childEnv(
+        outputKeys(secrets, {
+          env: true,
+          keepNames: call.flag("keepNames"),
+          stripPrefix: call.string("stripPrefix"),
+        }),
+        pristine,
+      );
     });
-  const parseOptions = command.parseOptions.bind(command);
-  command.parseOptions = (args: string[]) => {
-    const end = args.indexOf("--");
-    argv = end < 0 ? undefined : args.slice(end + 1);
-    return parseOptions(end < 0 ? args : args.slice(0, end));
-  };
-  return command;
-}
+    const code = await runCommand([...argv], { env, clearEnv: pristine });
+    if (code !== 0) throw new ExitCode(code);
+  },
+};

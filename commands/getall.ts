@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Command, Option } from "@commander-js/extra-typings";
+import type { CommandSpec } from "../lib/cli.ts";
 import { parseContext } from "../lib/context.ts";
 import { mapKeys } from "../lib/env_keys.ts";
 import { FORMAT_NAMES, loadExporter } from "../plugins/catalog.ts";
@@ -11,33 +11,41 @@ import { printData } from "./output.ts";
 import { readSecrets, toRecord, withStore } from "./session.ts";
 
 /** The `getall` command. */
-export function getallCommand() {
-  return new Command("getall")
-    .description("Print every credential's latest value")
-    .argument("[context...]", "encryption context as key=value pairs")
-    .option("-v, --version <version>", "read this version of every credential that has it")
-    .addOption(
-      new Option("-f, --format <format>", "output format").choices(FORMAT_NAMES).default("json"),
-    )
-    .option("--skip-errors", "leave out secrets that cannot be read (reported on stderr)")
-    .addHelpText(
-      "after",
-      `
+export const getallCommand: CommandSpec = {
+  name: "getall",
+  description: "Print every credential's latest value",
+  arguments: [{ name: "[context...]", description: "encryption context as key=value pairs" }],
+  options: [
+    {
+      flags: "-v, --version <version>",
+      description: "read this version of every credential that has it",
+    },
+    {
+      flags: "-f, --format <format>",
+      description: "output format",
+      choices: FORMAT_NAMES,
+      default: "json",
+    },
+    {
+      flags: "--skip-errors",
+      description: "leave out secrets that cannot be read (reported on stderr)",
+    },
+  ],
+  helpAfter: `
 Examples:
   creds3 getall -l my-bucket/app/prod env=prod
   creds3 getall -f dotenv > .env`,
-    )
-    .action(async (context, options, command) => {
-      const ctx = parseContext(context);
-      const format = await loadExporter(options.format);
-      await withStore(command, async (opened) => {
-        const secrets = await readSecrets(opened, undefined, {
-          version: options.version,
-          context: ctx,
-          skipErrors: options.skipErrors,
-        });
-        const record = toRecord(secrets);
-        await printData(format.render(format.envKeys ? mapKeys(record, { style: "env" }) : record));
+  async run(call) {
+    const context = parseContext(call.list("context"));
+    const format = await loadExporter(call.string("format")!);
+    await withStore(call, async (opened) => {
+      const secrets = await readSecrets(opened, undefined, {
+        version: call.string("version"),
+        context,
+        skipErrors: call.flag("skipErrors"),
       });
+      const record = toRecord(secrets);
+      await printData(format.render(format.envKeys ? mapKeys(record, { style: "env" }) : record));
     });
-}
+  },
+};

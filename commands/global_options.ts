@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Command, Option } from "@commander-js/extra-typings";
+import type { OptionSpec } from "../lib/cli.ts";
 import { type Config, type GlobalOptions, resolveConfig } from "../lib/config.ts";
 
 const GLOBALS: readonly [short: string | undefined, long: string, description: string][] = [
@@ -64,21 +64,13 @@ const GLOBALS: readonly [short: string | undefined, long: string, description: s
   [undefined, "--debug", "print stack traces of unexpected errors"],
 ];
 
-/** Adds the global options to a command; a short flag the command already uses is left out. */
-export function addGlobalOptions<
-  C extends Command<never[], Record<string, unknown>, Record<string, unknown>>,
->(
-  command: C,
-): C {
-  const taken = new Set(command.options.map((o) => o.short).filter(Boolean));
-  for (const [short, long, description] of GLOBALS) {
-    const flags = short && !taken.has(short) ? `${short}, ${long}` : long;
-    command.addOption(new Option(flags, description).hideHelp(command.parent !== null));
-  }
-  return command;
-}
+/** The global options: accepted before the command name and after it. */
+export const GLOBAL_OPTIONS: readonly OptionSpec[] = GLOBALS.map(([short, long, description]) => ({
+  flags: short ? `${short}, ${long}` : long,
+  description,
+}));
 
-/** The configuration for a command: its own options over the program's, then the environment. */
-export function commandConfig(command: { optsWithGlobals(): unknown }): Config {
-  return resolveConfig(command.optsWithGlobals() as GlobalOptions, Deno.env.toObject());
+/** The configuration for a command: its options (the command's over the program's), then the environment. */
+export function commandConfig(options: Readonly<Record<string, unknown>>): Config {
+  return resolveConfig(options as GlobalOptions, Deno.env.toObject());
 }

@@ -3,29 +3,28 @@
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
+import type { CommandSpec } from "../lib/cli.ts";
 import { printData } from "./output.ts";
 import { withStore } from "./session.ts";
 
 /** The `list` command. */
-export function listCommand() {
-  return new Command("list")
-    .description("List credentials and their versions")
-    .argument("[pattern]", "only names matching this; '*' matches any characters")
-    .addHelpText(
-      "after",
-      `
+export const listCommand: CommandSpec = {
+  name: "list",
+  description: "List credentials and their versions",
+  arguments: [
+    { name: "[pattern]", description: "only names matching this; '*' matches any characters" },
+  ],
+  helpAfter: `
 Examples:
   creds3 list
   creds3 list 'app/*'`,
-    )
-    .action(async (pattern, _options, command) => {
-      await withStore(command, async ({ creds }) => {
-        const entries = await creds.list(pattern);
-        const width = Math.max(0, ...entries.map((e) => e.name.length));
-        await printData(
-          entries.map((e) => `${e.name.padEnd(width)} -- version ${e.version}\n`).join(""),
-        );
-      });
+  async run(call) {
+    await withStore(call, async ({ creds }) => {
+      const entries = await creds.list(call.arg("pattern"));
+      const width = Math.max(0, ...entries.map((e) => e.name.length));
+      await printData(
+        entries.map((e) => `${e.name.padEnd(width)} -- version ${e.version}\n`).join(""),
+      );
     });
-}
+  },
+};

@@ -3,15 +3,15 @@
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
 import denoJson from "../deno.json" with { type: "json" };
+import type { ProgramSpec } from "../lib/cli.ts";
 import { completionsCommand } from "./completions.ts";
 import { deleteCommand } from "./delete.ts";
 import { execCommand } from "./exec.ts";
 import { exportCommand } from "./export.ts";
 import { getCommand } from "./get.ts";
 import { getallCommand } from "./getall.ts";
-import { addGlobalOptions } from "./global_options.ts";
+import { GLOBAL_OPTIONS } from "./global_options.ts";
 import { helpCommand } from "./help.ts";
 import { listCommand } from "./list.ts";
 import { policyCommand } from "./policy.ts";
@@ -21,44 +21,34 @@ import { setupCommand } from "./setup.ts";
 /** The program's version: deno.json's `version`, embedded in compiled binaries. */
 export const VERSION: string = denoJson.version;
 
-/** Builds the `creds3` program with every command. */
-export function buildProgram(): Command {
-  const program = new Command("creds3")
-    .description("Store and share secrets in S3, envelope-encrypted with KMS or a local key")
-    .version(VERSION, "-V, --version", "print the version")
-    .enablePositionalOptions()
-    .showSuggestionAfterError(true)
-    .helpCommand(false)
-    .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
-    .addHelpText(
-      "after",
-      `
+/** The `creds3` program with every command. */
+export function buildProgram(): ProgramSpec {
+  return {
+    name: "creds3",
+    version: VERSION,
+    description: "Store and share secrets in S3, envelope-encrypted with KMS or a local key",
+    options: GLOBAL_OPTIONS,
+    commands: [
+      setupCommand,
+      putCommand,
+      getCommand,
+      getallCommand,
+      listCommand,
+      deleteCommand,
+      exportCommand,
+      execCommand,
+      policyCommand,
+      completionsCommand,
+      helpCommand,
+    ],
+    helpAfter: `
 Environment:
-  CREDS3_LOCATION, CREDS3_KEY, CREDS3_REGION    defaults for -l, -k and -r
-  CREDS3_KMS_REGION                             default for --kms-region
-  CREDS3_MAX_ATTEMPTS, CREDS3_TIMEOUT           defaults for --max-attempts and --timeout
-  AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL[_S3|_KMS|_STS] and the AWS SDK's
-  credential chain (docs/AWS.md)
+  CREDS3_LOCATION, CREDS3_KEY, CREDS3_REGION  defaults for -l, -k and -r
+  CREDS3_KMS_REGION                           default for --kms-region
+  CREDS3_MAX_ATTEMPTS, CREDS3_TIMEOUT         for --max-attempts and --timeout
+  AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL[_S3|_KMS|_STS]
+  and the AWS SDK's credential chain (docs/AWS.md)
 
 Run 'creds3 help <command>' for a command's options and examples.`,
-    );
-  addGlobalOptions(program);
-  for (
-    const command of [
-      setupCommand(),
-      putCommand(),
-      getCommand(),
-      getallCommand(),
-      listCommand(),
-      deleteCommand(),
-      exportCommand(),
-      execCommand(),
-      policyCommand(),
-      completionsCommand(),
-      helpCommand(),
-    ]
-  ) {
-    program.addCommand(addGlobalOptions(command as unknown as Command));
-  }
-  return program as unknown as Command;
+  };
 }

@@ -3,49 +3,45 @@
  *
  * @module
  */
-import { Argument, Command } from "@commander-js/extra-typings";
 import { AwsClients } from "../lib/aws.ts";
+import type { CommandSpec } from "../lib/cli.ts";
 import { iamPolicy, POLICY_ROLES, type PolicyRole } from "../lib/iam_policy.ts";
 import { resolvePolicyTarget } from "../lib/iam_policy_target.ts";
 import { commandConfig } from "./global_options.ts";
 import { printData, printMessage, printWarning } from "./output.ts";
 
 /** The `policy` command. */
-export function policyCommand() {
-  return new Command("policy")
-    .description(
-      "Print the minimal IAM policy JSON for reading, writing or administering the store",
-    )
-    .addArgument(
-      new Argument(
-        "<role>",
-        "reader: get, getall, list, export, exec; writer: also put; admin: also delete and setup",
-      ).choices(POLICY_ROLES),
-    )
-    .addHelpText(
-      "after",
-      `
-Resources are scoped to the bucket, the prefix and the master key. The account and the key
-ARN are resolved through STS and KMS when the credentials allow; otherwise the policy has the
-placeholders ACCOUNT_ID and KEY_ID, and a warning says so.
+export const policyCommand: CommandSpec = {
+  name: "policy",
+  description: "Print the minimal IAM policy JSON for reading, writing or administering the store",
+  arguments: [{
+    name: "<role>",
+    description:
+      "reader: get, getall, list, export, exec; writer: also put; admin: also delete and setup",
+    choices: POLICY_ROLES,
+  }],
+  helpAfter: `
+Resources are scoped to the bucket, the prefix and the master key. The account
+and the key ARN are resolved through STS and KMS when the credentials allow;
+otherwise the policy has the placeholders ACCOUNT_ID and KEY_ID, and a warning
+says so.
 
 Examples:
   creds3 policy reader -l my-bucket/app/prod -k alias/creds3
   creds3 policy admin -l my-bucket > creds3-admin.json`,
-    )
-    .action(async (role, _options, command) => {
-      const config = commandConfig(command);
-      const aws = new AwsClients(config);
-      try {
-        const resolved = await resolvePolicyTarget(config, aws);
-        if (resolved.caller) {
-          printMessage(`Account ${resolved.account}, as ${resolved.caller}`);
-        }
-        for (const note of resolved.notes) printWarning(note);
-        const policy = iamPolicy(role as PolicyRole, resolved.target);
-        await printData(JSON.stringify(policy, null, 2) + "\n");
-      } finally {
-        await aws.destroy();
+  async run(call) {
+    const config = commandConfig(call.options);
+    const aws = new AwsClients(config);
+    try {
+      const resolved = await resolvePolicyTarget(config, aws);
+      if (resolved.caller) {
+        printMessage(`Account ${resolved.account}, as ${resolved.caller}`);
       }
-    });
-}
+      for (const note of resolved.notes) printWarning(note);
+      const policy = iamPolicy(call.arg("role") as PolicyRole, resolved.target);
+      await printData(JSON.stringify(policy, null, 2) + "\n");
+    } finally {
+      await aws.destroy();
+    }
+  },
+};

@@ -15,11 +15,11 @@ import { readSecrets, toRecord } from "./session.ts";
 /** The help text that explains the operands. */
 export const SELECTION_HELP = `
 Selecting secrets:
-  [pattern] selects names, '*' matching any characters ('/' too); without it, every secret.
-  [context ...] are key=value pairs of the encryption context.
-  A first operand of the form key=value (it has a '=' and no '*') is context, never a
-  pattern. To select names that contain '=', use a pattern with a '*' (e.g. 'team/a=b*').
-  A pattern that matches no secret is an error.`;
+  [pattern] selects names, '*' matching any characters ('/' too); without it,
+  every secret. [context ...] are key=value pairs of the encryption context.
+  A first operand of the form key=value (it has a '=' and no '*') is context,
+  never a pattern. To select names that contain '=', use a pattern with a '*'
+  (e.g. 'team/a=b*'). A pattern that matches no secret is an error.`;
 
 /** The operands split into a pattern and a context. */
 export interface Selection {

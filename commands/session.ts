@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Call } from "../lib/cli.ts";
 import type { Config } from "../lib/config.ts";
 import type { ReadOptions, Secret } from "../lib/credential_store.ts";
 import { Creds3Error } from "../lib/errors.ts";
@@ -14,10 +15,10 @@ import { progressReporter } from "./progress.ts";
 
 /** Runs `fn` with the store the command's options name, closing connections afterwards. */
 export async function withStore<T>(
-  command: { optsWithGlobals(): unknown },
+  call: Call,
   fn: (opened: Opened, config: Config) => Promise<T>,
 ): Promise<T> {
-  const config = commandConfig(command);
+  const config = commandConfig(call.options);
   const opened = await openCredentialStore(config);
   try {
     return await fn(opened, config);

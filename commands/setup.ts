@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Command } from "@commander-js/extra-typings";
+import type { CommandSpec } from "../lib/cli.ts";
 import { StoreError } from "../lib/errors.ts";
 import { createMasterKey, readMasterKey } from "../lib/keys/local.ts";
 import { canSetup, type SetupStep } from "../lib/stores/store.ts";
@@ -21,58 +21,64 @@ function report(steps: readonly SetupStep[]): void {
 }
 
 /** The `setup` command. */
-export function setupCommand() {
-  return new Command("setup")
-    .description(
-      "Create the store (bucket or directory) and, when asked, the master key; check an existing one",
-    )
-    .option("--fix", "change the settings of an existing bucket that differ from the hardened ones")
-    .option("--create-key", "also create the master key (local key file, or KMS key and alias)")
-    .addHelpText(
-      "after",
-      `
-A new bucket is made in the region (us-east-1 without a location constraint) with Block
-Public Access on, default encryption (SSE-S3), versioning, and a policy denying requests
-without TLS. On an existing bucket setup reports what differs and changes it only with --fix.
-On S3-compatible stores what the store does not support is skipped.
+export const setupCommand: CommandSpec = {
+  name: "setup",
+  description:
+    "Create the store (bucket or directory) and, when asked, the master key; check an existing one",
+  options: [
+    {
+      flags: "--fix",
+      description: "change the settings of an existing bucket that differ from the hardened ones",
+    },
+    {
+      flags: "--create-key",
+      description: "also create the master key (local key file, or KMS key and alias)",
+    },
+  ],
+  helpAfter: `
+A new bucket is made in the region (us-east-1 without a location constraint)
+with Block Public Access on, default encryption (SSE-S3), versioning, and a
+policy denying requests without TLS. On an existing bucket setup reports what
+differs and changes it only with --fix. On S3-compatible stores what the store
+does not support is skipped.
 
 Examples:
   creds3 setup -l file:./secrets --create-key
   creds3 setup -l my-bucket --create-key
   creds3 setup -l my-bucket --fix`,
-    )
-    .action(async (options, command) => {
-      await withStore(command, async ({ creds, aws }, config) => {
-        const steps = canSetup(creds.store) ? await creds.store.setup({ fix: options.fix }) : [];
-        report(steps);
-        const failed = steps.filter((s) => s.outcome === "failed");
-        if (failed.length > 0) {
-          throw new StoreError(
-            `Setup of ${creds.store.description} did not finish: ${
-              failed.map((s) => s.step).join(", ")
-            } failed`,
-            { hint: "the credentials need the admin policy: see 'creds3 policy admin'" },
+  async run(call) {
+    const createKey = call.flag("createKey");
+    await withStore(call, async ({ creds, aws }, config) => {
+      const steps = canSetup(creds.store) ? await creds.store.setup({ fix: call.flag("fix") }) : [];
+      report(steps);
+      const failed = steps.filter((s) => s.outcome === "failed");
+      if (failed.length > 0) {
+        throw new StoreError(
+          `Setup of ${creds.store.description} did not finish: ${
+            failed.map((s) => s.step).join(", ")
+          } failed`,
+          { hint: "the credentials need the admin policy: see 'creds3 policy admin'" },
+        );
+      }
+      const key = config.key;
+      if (key.kind === "local") {
+        if (createKey) {
+          const made = await createMasterKey(key.path);
+          printMessage(
+            made
+              ? `Created local master key '${key.path}'`
+              : `Local master key '${key.path}' exists`,
           );
         }
-        const key = config.key;
-        if (key.kind === "local") {
-          if (options.createKey) {
-            const made = await createMasterKey(key.path);
-            printMessage(
-              made
-                ? `Created local master key '${key.path}'`
-                : `Local master key '${key.path}' exists`,
-            );
-          }
-          await readMasterKey(key.path);
-        } else if (options.createKey) {
-          const { ensureKmsKey } = await import("../lib/keys/kms_setup.ts");
-          printMessage(await ensureKmsKey(await aws!.kms(), key.id));
-        }
-        if (steps.some((s) => s.outcome === "differs")) {
-          printMessage("creds3: hint: run 'creds3 setup --fix' to change what differs");
-        }
-        printMessage(`Ready: ${creds.store.description} with ${creds.keys.description}`);
-      });
+        await readMasterKey(key.path);
+      } else if (createKey) {
+        const { ensureKmsKey } = await import("../lib/keys/kms_setup.ts");
+        printMessage(await ensureKmsKey(await aws!.kms(), key.id));
+      }
+      if (steps.some((s) => s.outcome === "differs")) {
+        printMessage("creds3: hint: run 'creds3 setup --fix' to change what differs");
+      }
+      printMessage(`Ready: ${creds.store.description} with ${creds.keys.description}`);
     });
-}
+  },
+};

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "./paths.ts";
 import { type AwsOptions, type AwsSettings, resolveAwsSettings } from "./aws_config.ts";
 import { UsageError } from "./errors.ts";
 import { DEFAULT_KMS_KEY } from "./keys/kms.ts";

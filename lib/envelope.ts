@@ -16,7 +16,6 @@
  *
  * @module
  */
-import { createHmac } from "node:crypto";
 import { constantTimeEqual, fromBase64, fromHex, toBase64, toHex } from "./encoding.ts";
 import { IntegrityError, UsageError } from "./errors.ts";
 
@@ -85,6 +84,9 @@ async function hmac(digest: Digest, key: Uint8Array<ArrayBuffer>, data: Uint8Arr
     );
     return new Uint8Array(await crypto.subtle.sign("HMAC", cryptoKey, data));
   }
+  // MD5 and SHA-224 HMACs (objects of old writers) only: WebCrypto has neither. Loaded here,
+  // not at start-up, because Node's crypto costs every command about 40 ms to load.
+  const { createHmac } = await import("node:crypto");
   return new Uint8Array(createHmac(NODE_HASH[digest]!, key).update(data).digest());
 }
 

@@ -152,14 +152,25 @@ function rows(p: Paths): Row[] {
       label: "value: starting with '-' is not echoed as an unknown option",
       args: ["put", "okname", "-secret-dash-value"],
       exit: 2,
-      error: /^(?![\s\S]*dash-value)[\s\S]*unknown option \(not shown: it may be a secret/,
+      error: /^(?![\s\S]*dash-value)[\s\S]*Unknown option \(not shown: it may be a secret/,
     },
     {
-      label: "value: starting with '-d' is not echoed as a digest",
+      label: "value: starting with '-d' is not taken as a digest, nor echoed",
       args: ["put", "okname", "-dash-secret-value"],
       exit: 2,
-      error:
-        /^(?![\s\S]*secret-value)[\s\S]*argument \(not shown: it may be a secret value\) is invalid/,
+      error: /^(?![\s\S]*secret-value)[\s\S]*'-d, --digest <digest>' takes its value as the next/,
+    },
+    {
+      label: "value: starting with '-v' is not taken as a version, nor echoed",
+      args: ["put", "okname", "-very-secret-value"],
+      exit: 2,
+      error: /^(?![\s\S]*secret-value)[\s\S]*'-v, --version <version>' takes its value as the/,
+    },
+    {
+      label: "value: starting with '-h' is not taken as help",
+      args: ["put", "okname", "-hidden-secret-value"],
+      exit: 2,
+      error: /^(?![\s\S]*secret-value)[\s\S]*Unknown option \(not shown: it may be a secret/,
     },
     {
       label: "context: missing '=' in get",
@@ -290,7 +301,7 @@ function rows(p: Paths): Row[] {
       exit: 2,
       // put hides an option's bad argument: it may be part of a value starting with '-d'.
       error:
-        /option '-d, --digest <digest>' argument \(not shown.*\) is invalid\. Allowed choices are SHA256, SHA384, SHA512/,
+        /Option '-d, --digest <digest>' argument \(not shown.*\) is invalid\. Allowed choices are SHA256, SHA384, SHA512/,
     },
     {
       label: "option: concurrency 0",

@@ -4,39 +4,26 @@
  * option gets the closest one as a hint.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { closest, editDistance } from "../commands/help.ts";
 import { buildProgram } from "../commands/mod.ts";
+import { closest, editDistance, helpText, optionsOf } from "../lib/cli.ts";
 import { runCli } from "./helpers/cli.ts";
-
-interface HelpCommand {
-  name(): string;
-  description(): string;
-  options: readonly { flags: string; description: string }[];
-  registeredArguments: readonly { name(): string; description: string }[];
-  configureOutput(o: { writeOut(s: string): void; writeErr(s: string): void }): unknown;
-  outputHelp(): void;
-}
-
-function helpText(command: HelpCommand): string {
-  let text = "";
-  command.configureOutput({ writeOut: (s) => (text += s), writeErr: (s) => (text += s) });
-  command.outputHelp();
-  return text;
-}
 
 const oneLine = (text: string) => text.trim() !== "" && !text.includes("\n");
 
 Deno.test("help: every command and option has a one-line description", () => {
   const program = buildProgram();
-  ok(oneLine(program.description()));
+  ok(oneLine(program.description));
   const problems: string[] = [];
-  for (const command of [program, ...program.commands] as unknown as HelpCommand[]) {
-    if (!oneLine(command.description())) problems.push(`command '${command.name()}'`);
-    for (const option of command.options) {
-      if (!oneLine(option.description)) problems.push(`${command.name()} ${option.flags}`);
+  for (const option of program.options) {
+    if (!oneLine(option.description)) problems.push(`creds3 ${option.flags}`);
+  }
+  for (const command of program.commands) {
+    if (!oneLine(command.description)) problems.push(`command '${command.name}'`);
+    for (const option of command.options ?? []) {
+      if (!oneLine(option.description)) problems.push(`${command.name} ${option.flags}`);
     }
-    for (const argument of command.registeredArguments) {
-      if (!oneLine(argument.description)) problems.push(`${command.name()} <${argument.name()}>`);
+    for (const argument of command.arguments ?? []) {
+      if (!oneLine(argument.description)) problems.push(`${command.name} ${argument.name}`);
     }
   }
   deepStrictEqual(problems, [], "without a one-line description");
@@ -44,16 +31,16 @@ Deno.test("help: every command and option has a one-line description", () => {
 
 Deno.test("help: every command's help shows examples that run creds3 itself", () => {
   const program = buildProgram();
-  const names = program.commands.map((c) => c.name());
-  for (const command of program.commands as unknown as HelpCommand[]) {
-    const text = helpText(command);
+  const names = program.commands.map((c) => c.name);
+  for (const command of program.commands) {
+    const text = helpText(program, command, 80);
     const examples = text.split(/\nExamples:\n/)[1];
-    ok(examples, `'${command.name()}' help has an Examples: section`);
+    ok(examples, `'${command.name}' help has an Examples: section`);
     const lines = examples.split("\n").filter((l) => l.startsWith("  "));
-    ok(lines.length > 0, `'${command.name()}' has at least one example`);
+    ok(lines.length > 0, `'${command.name}' has at least one example`);
     ok(
-      lines.some((l) => new RegExp(`\\bcreds3 ${command.name()}\\b`).test(l)),
-      `an example of '${command.name()}' uses it: ${lines.join(" | ")}`,
+      lines.some((l) => new RegExp(`\\bcreds3 ${command.name}\\b`).test(l)),
+      `an example of '${command.name}' uses it: ${lines.join(" | ")}`,
     );
     for (const line of lines) {
       // Every `creds3 X` in an example names a real command.
@@ -62,9 +49,34 @@ Deno.test("help: every command's help shows examples that run creds3 itself", ()
   }
 });
 
+Deno.test("help: every option of a command is in its help, global ones under their own heading", () => {
+  const program = buildProgram();
+  for (const command of program.commands) {
+    const text = helpText(program, command, 80);
+    const [own, globals] = text.split("\nGlobal options:\n");
+    ok(globals, `'${command.name}' help has a Global options: section`);
+    for (const option of optionsOf(program, command)) {
+      ok(
+        (option.global ? globals : own).includes(`  ${option.flags}`),
+        `${command.name} ${option.flags}`,
+      );
+    }
+  }
+});
+
+Deno.test("help: lines fit the width, and the overview lists every command", () => {
+  const program = buildProgram();
+  for (const command of [undefined, ...program.commands]) {
+    const text = helpText(program, command, 80);
+    // Only examples (commands are not wrapped) may be wider.
+    const long = text.split("\n").filter((l) => l.length > 80 && !l.startsWith("  creds3 "));
+    deepStrictEqual(long, [], command?.name ?? "overview");
+  }
+});
+
 Deno.test("help: 'creds3 help <command>' equals '<command> --help', for every command", async () => {
   const program = buildProgram();
-  for (const name of program.commands.map((c) => c.name())) {
+  for (const name of program.commands.map((c) => c.name)) {
     const viaHelp = await runCli(["help", name]);
     strictEqual(viaHelp.code, 0, viaHelp.stderr);
     match(viaHelp.stdout, new RegExp(`^Usage: creds3 ${name} `));
@@ -77,7 +89,7 @@ Deno.test("help: 'creds3 help <command>' equals '<command> --help', for every co
   const top = await runCli(["help"]);
   strictEqual(top.code, 0);
   match(top.stdout, /^Usage: creds3 /);
-  for (const name of program.commands.map((c) => c.name())) {
+  for (const name of program.commands.map((c) => c.name)) {
     match(top.stdout, new RegExp(`\\n  ${name} `), `the overview lists '${name}'`);
   }
 });
@@ -98,7 +110,7 @@ Deno.test("help: an unknown help topic is a usage error naming the closest comma
 
 Deno.test("help: mistyped commands and options get the closest one as a hint", async () => {
   const cases: [string[], string][] = [
-    [["lsit"], "creds3: error: unknown command 'lsit'\ncreds3: hint: did you mean 'list'?\n"],
+    [["lsit"], "creds3: error: Unknown command 'lsit'\ncreds3: hint: did you mean 'list'?\n"],
     [["put", "--autoversio", "x", "y"], "did you mean '--autoversion'?"],
     [["getall", "--formt", "json"], "did you mean '--format'?"],
     [["list", "--locaton", "file:/tmp/x"], "did you mean '--location'?"],

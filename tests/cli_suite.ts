@@ -303,7 +303,7 @@ export function defineCliSuite(label: string, makeBackend: () => Promise<Backend
   test("usage errors exit 2, unknown commands suggest", async (cli) => {
     const r = await cli.run("gett", "x");
     strictEqual(r.code, 2);
-    match(r.stderr, /unknown command 'gett'/);
+    match(r.stderr, /Unknown command 'gett'/);
     match(r.stderr, /get/);
     strictEqual((await cli.run("get")).code, 2);
     strictEqual((await cli.run("put", "x", "y", "--bogus")).code, 2);

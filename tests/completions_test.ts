@@ -9,7 +9,7 @@ import { buildProgram } from "../commands/mod.ts";
 import { completionScript, type Shell } from "../lib/completions.ts";
 import { runCli } from "./helpers/cli.ts";
 
-const tree = completionTree(buildProgram() as unknown as Parameters<typeof completionTree>[0]);
+const tree = completionTree(buildProgram());
 
 async function requireShell(shell: string): Promise<string> {
   const found = await new Deno.Command("sh", {
@@ -58,7 +58,7 @@ Deno.test("completions: the CLI prints the generated scripts, and refuses other 
 
 Deno.test("completions: the tree has every command and its options, with descriptions", () => {
   const program = buildProgram();
-  deepStrictEqual(tree.commands.map((c) => c.name), program.commands.map((c) => c.name()));
+  deepStrictEqual(tree.commands.map((c) => c.name), program.commands.map((c) => c.name));
   for (const command of tree.commands) {
     ok(command.description.length > 0, command.name);
     ok(command.options.some((o) => o.flags.includes("--help")), command.name);
@@ -67,7 +67,7 @@ Deno.test("completions: the tree has every command and its options, with descrip
   const put = tree.commands.find((c) => c.name === "put")!;
   ok(put.options.some((o) => o.flags.includes("--autoversion")));
   const help = tree.commands.find((c) => c.name === "help")!;
-  deepStrictEqual(help.argumentChoices, program.commands.map((c) => c.name()));
+  deepStrictEqual(help.argumentChoices, program.commands.map((c) => c.name));
 });
 
 /** Completes `line` (words; the last one is the word being completed) in a real bash. */

@@ -302,7 +302,7 @@ Deno.test("export k8s: bad names, keys and options are refused with exit 2 and n
     refused(
       await runCli(["export", "app/*"], { env: store.env }),
       2,
-      /required option '-f, --format <format>'/,
+      /Option '-f, --format <format>' is required/,
     );
   } finally {
     await store.cleanup();

@@ -16,6 +16,8 @@
  */
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { buildProgram } from "../commands/mod.ts";
+import { parse } from "../lib/cli.ts";
+import { UsageError } from "../lib/errors.ts";
 import denoJson from "../deno.json" with { type: "json" };
 import { PERMISSIONS } from "../scripts/compile.ts";
 import { MAIN_TS, REPO_ROOT } from "./helpers/cli.ts";
@@ -265,7 +267,7 @@ Deno.test("readme: links to files in the repository point at files that exist", 
 Deno.test("readme: the reference lists every command and every CREDS3_ variable", async () => {
   const reference = README.slice(README.indexOf("## Reference"));
   for (const command of buildProgram().commands) {
-    ok(reference.includes(`| \`${command.name()}`), `'${command.name()}' is in the command table`);
+    ok(reference.includes(`| \`${command.name}`), `'${command.name}' is in the command table`);
   }
   const config = await Deno.readTextFile(`${REPO_ROOT}/lib/config.ts`);
   const variables = new Set([...config.matchAll(/env\.(CREDS3_[A-Z_]+)/g)].map((m) => m[1]));
@@ -298,28 +300,12 @@ Deno.test("readme: lines that cannot run here still name real commands, options 
       const where = `README.md:${line.at}`;
       const task = words[0] === "deno" ? words.slice(1) : words[0] === "npx" ? words.slice(3) : [];
       if (words[0] === "creds3") {
-        // Global options may come before the command.
-        let i = 1;
-        while (i < words.length && words[i].startsWith("-")) {
-          const option = program.options.find((o) => [o.short, o.long].includes(words[i]));
-          if (!option) break;
-          i += option.required || option.optional ? 2 : 1;
-        }
-        const command = program.commands.find((c) => c.name() === words[i]);
-        if (!command) {
-          problems.push(`${where}: no command '${words[i]}'`);
-          continue;
-        }
-        const flags = new Set(
-          [...command.options, ...program.options].flatMap((o) => [o.short, o.long]),
-        );
-        flags.add("-h").add("--help");
-        for (const w of words.slice(i + 1)) {
-          if (w === "--") break;
-          const flag = w.split("=")[0];
-          if (/^-{1,2}[A-Za-z]/.test(flag) && !flags.has(flag)) {
-            problems.push(`${where}: 'creds3 ${words[i]}' has no option '${flag}'`);
-          }
+        // The line must parse: a real command, its options and its arguments.
+        try {
+          parse(program, words.slice(1));
+        } catch (error) {
+          if (!(error instanceof UsageError)) throw error;
+          problems.push(`${where}: ${error.message}`);
         }
       } else if (task[0] === "task") {
         if (!(task[1] in denoJson.tasks)) problems.push(`${where}: no deno task '${task[1]}'`);

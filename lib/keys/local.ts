@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { dirname } from "node:path";
+import { dirname } from "../paths.ts";
 import { canonicalContext, type EncryptionContext } from "../context.ts";
 import { KeyProviderError, NotFoundError } from "../errors.ts";
 import type { DataKey, KeyProvider } from "./key_provider.ts";

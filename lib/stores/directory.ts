@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { dirname, join, relative, resolve, sep as SEPARATOR } from "node:path";
+import { dirname, join, relative, resolve, SEPARATOR } from "../paths.ts";
 import { IntegrityError, NotFoundError, StoreError, VersionExistsError } from "../errors.ts";
 import type { VersionEntry } from "../names.ts";
 import type { ListOptions, SetupStep, SetupStore, Store, StoredSecret } from "./store.ts";
