@@ -8,7 +8,7 @@ import type { Call } from "../lib/cli.ts";
 import type { Config } from "../lib/config.ts";
 import type { ReadOptions, Secret } from "../lib/credential_store.ts";
 import { Creds3Error } from "../lib/errors.ts";
-import { openCredentialStore, type Opened } from "../lib/open.ts";
+import type { Opened } from "../lib/open.ts";
 import { commandConfig } from "./global_options.ts";
 import { printMessage, printWarning } from "./output.ts";
 import { progressReporter } from "./progress.ts";
@@ -19,6 +19,8 @@ export async function withStore<T>(
   fn: (opened: Opened, config: Config) => Promise<T>,
 ): Promise<T> {
   const config = commandConfig(call.options);
+  // Loaded here, not at start-up: `--help` and usage errors need none of the store code.
+  const { openCredentialStore } = await import("../lib/open.ts");
   const opened = await openCredentialStore(config);
   try {
     return await fn(opened, config);

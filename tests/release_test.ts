@@ -186,7 +186,9 @@ Deno.test("binary contents: every module the program loads is in main.ts's stati
       lazy++;
       const target = dep.code?.specifier ?? "";
       const npm = target.match(/^npm:\/?(@?[^@/]+(?:\/[^@/]+)?)/);
-      const found = target.startsWith("file:") ? inMain.has(target) : npm && npmIn(npm[1]);
+      // Node's built-in modules are part of the runtime in every binary.
+      const found = target.startsWith("node:") ||
+        (target.startsWith("file:") ? inMain.has(target) : npm && npmIn(npm[1]));
       if (!found) unresolved.push(`${module.specifier}: import("${dep.specifier}")`);
     }
   }
