@@ -178,7 +178,8 @@ Deno.test("requests: S3 SlowDown and KMS throttling are retried, each failed req
     const l = ["-l", f.bucket];
     const names = Array.from({ length: 12 }, (_, i) => `svc/s${String(i).padStart(2, "0")}`);
     for (const name of names) await requestsOf(f, ["put", ...l, name, `v-${name}`]);
-    // Low enough that five attempts in a row failing is practically impossible (12 × 0.3^5).
+    // With 10 attempts, one of the 24 reads failing every attempt has odds of 24 × 0.3^10, about
+    // 1 in 7,000 (with the default 5 it would be 1 in 17).
     f.proxy.setOptions({
       faults: {
         rate: 0.3,
@@ -187,7 +188,7 @@ Deno.test("requests: S3 SlowDown and KMS throttling are retried, each failed req
       },
     });
     const expected = Object.fromEntries(names.map((n) => [n, `v-${n}`]));
-    const counts = await requestsOf(f, ["getall", ...l], {
+    const counts = await requestsOf(f, ["getall", ...l, "--max-attempts", "10"], {
       json: expected,
     });
     const injected = f.proxy.injected();
