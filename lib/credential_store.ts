@@ -150,6 +150,8 @@ export class CredentialStore {
     checkStoredName(name);
     let version = options.version;
     if (version !== undefined) checkStoredVersion(version);
+    // KMS loads while the listing and the read are on the network.
+    this.keys.prepare?.();
     if (version === undefined) {
       const latest = latestVersion(await this.versions(name));
       if (!latest) {
@@ -194,6 +196,7 @@ export class CredentialStore {
     options: GetManyOptions = {},
   ): Promise<{ secrets: Secret[]; failures: ReadFailure[] }> {
     if (options.version !== undefined) checkStoredVersion(options.version);
+    this.keys.prepare?.();
     const entries = await this.latest(pattern, options.version);
     const progress = options.onProgress;
     let done = 0;

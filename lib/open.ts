@@ -39,6 +39,11 @@ class LazyKeyProvider implements KeyProvider {
     return this.#made;
   }
 
+  prepare(): void {
+    // The rejection, if any, is seen again by the first use.
+    this.#provider().catch(() => {});
+  }
+
   async generateDataKey(context: EncryptionContext): Promise<DataKey> {
     return (await this.#provider()).generateDataKey(context);
   }

@@ -21,4 +21,9 @@ export interface KeyProvider {
   generateDataKey(context: EncryptionContext): Promise<DataKey>;
   /** Unwraps a stored data key; fails when `context` differs from the one it was made with. */
   decryptDataKey(wrapped: Uint8Array, context: EncryptionContext): Promise<Uint8Array>;
+  /**
+   * Starts getting ready (loading code, resolving credentials) without waiting, so that it
+   * overlaps the store's first requests. A failure surfaces at the first use, not here.
+   */
+  prepare?(): void;
 }
