@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { parse } from "./lib/cli.ts";
+import { parse } from "./lib/cli/parse.ts";
 import { buildProgram } from "./commands/mod.ts";
 import { printData, printMessage } from "./commands/output.ts";
-import { Creds3Error, ExitCode } from "./lib/errors.ts";
+import { Creds3Error, ExitCode } from "./lib/core/errors.ts";
 
 /** Runs the CLI with `args` and returns the exit code. */
 export async function main(args: string[]): Promise<number> {

@@ -113,7 +113,7 @@ export {
   type ReadFailure,
   type ReadOptions,
   type Secret,
-} from "./lib/credential_store.ts";
+} from "./lib/core/credential_store.ts";
 
 export {
   canSetup,
@@ -123,7 +123,7 @@ export {
   type StoredSecret,
 } from "./lib/stores/store.ts";
 export { DirectoryStore } from "./lib/stores/directory.ts";
-export { S3Store } from "./lib/stores/s3.ts";
+export { S3Store } from "./lib/stores/s3/store.ts";
 
 export type { DataKey, KeyProvider } from "./lib/keys/key_provider.ts";
 export { createMasterKey, LocalKeyProvider, readMasterKey } from "./lib/keys/local.ts";
@@ -137,8 +137,8 @@ export {
   type SealedValue,
   sealEnvelope,
   WRITE_DIGESTS,
-} from "./lib/envelope.ts";
-export { type EncryptionContext, parseContext } from "./lib/context.ts";
+} from "./lib/core/envelope.ts";
+export { type EncryptionContext, parseContext } from "./lib/core/context.ts";
 export {
   compareVersions,
   isPattern,
@@ -146,7 +146,7 @@ export {
   validateName,
   validateVersion,
   type VersionEntry,
-} from "./lib/names.ts";
+} from "./lib/core/names.ts";
 
 export {
   Creds3Error,
@@ -156,7 +156,7 @@ export {
   StoreError,
   UsageError,
   VersionExistsError,
-} from "./lib/errors.ts";
+} from "./lib/core/errors.ts";
 
 export {
   type DirectoryLocation,
@@ -164,8 +164,13 @@ export {
   type Location,
   parseLocation,
   type S3Location,
-} from "./lib/location.ts";
-export { type Config, type GlobalOptions, type KeySpec, resolveConfig } from "./lib/config.ts";
+} from "./lib/config/location.ts";
+export {
+  type Config,
+  type GlobalOptions,
+  type KeySpec,
+  resolveConfig,
+} from "./lib/config/config.ts";
 export { openCredentialStore, type Opened } from "./lib/open.ts";
 
 export {
@@ -176,4 +181,4 @@ export {
   exporters,
   type RenderOptions,
 } from "./plugins/mod.ts";
-export { mapKeys, type MapKeysOptions } from "./lib/env_keys.ts";
+export { mapKeys, type MapKeysOptions } from "./plugins/env_keys.ts";

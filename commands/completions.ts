@@ -3,14 +3,19 @@
  *
  * @module
  */
-import { type CommandSpec, optionsOf, type ParsedOption, type ProgramSpec } from "../lib/cli.ts";
+import {
+  type CommandSpec,
+  optionsOf,
+  type ParsedOption,
+  type ProgramSpec,
+} from "../lib/cli/parse.ts";
 import {
   type CompletionOption,
   completionScript,
   type CompletionTree,
   type Shell,
   SHELLS,
-} from "../lib/completions.ts";
+} from "../lib/cli/completions.ts";
 import { printData } from "./output.ts";
 
 /** Option values that name files: completed from file names. */

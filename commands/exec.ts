@@ -3,9 +3,9 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli.ts";
-import { ExitCode, UsageError } from "../lib/errors.ts";
-import { runCommand } from "../lib/run_command.ts";
+import type { CommandSpec } from "../lib/cli/parse.ts";
+import { ExitCode, UsageError } from "../lib/core/errors.ts";
+import { runCommand } from "../lib/cli/run_command.ts";
 import { printWarning } from "./output.ts";
 import { outputKeys, parseSelection, readSelection, SELECTION_HELP } from "./selection.ts";
 import { withStore } from "./session.ts";

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli.ts";
-import { writeFileAtomic } from "../lib/atomic_file.ts";
-import { UsageError } from "../lib/errors.ts";
+import type { CommandSpec } from "../lib/cli/parse.ts";
+import { writeFileAtomic } from "../lib/cli/atomic_file.ts";
+import { UsageError } from "../lib/core/errors.ts";
 import { FORMAT_NAMES, loadExporter } from "../plugins/catalog.ts";
 import type { Exporter, RenderOptions } from "../plugins/types.ts";
 import { printData, printMessage } from "./output.ts";

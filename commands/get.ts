@@ -3,9 +3,9 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli.ts";
-import { parseContext } from "../lib/context.ts";
-import { isPattern } from "../lib/names.ts";
+import type { CommandSpec } from "../lib/cli/parse.ts";
+import { parseContext } from "../lib/core/context.ts";
+import { isPattern } from "../lib/core/names.ts";
 import { jsonExporter } from "../plugins/json.ts";
 import { printData } from "./output.ts";
 import { readSecrets, toRecord, withStore } from "./session.ts";

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli.ts";
-import { parseContext } from "../lib/context.ts";
-import { mapKeys } from "../lib/env_keys.ts";
+import type { CommandSpec } from "../lib/cli/parse.ts";
+import { parseContext } from "../lib/core/context.ts";
+import { mapKeys } from "../plugins/env_keys.ts";
 import { FORMAT_NAMES, loadExporter } from "../plugins/catalog.ts";
 import { printData } from "./output.ts";
 import { readSecrets, toRecord, withStore } from "./session.ts";

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { OptionSpec } from "../lib/cli.ts";
-import { type Config, type GlobalOptions, resolveConfig } from "../lib/config.ts";
+import type { OptionSpec } from "../lib/cli/parse.ts";
+import { type Config, type GlobalOptions, resolveConfig } from "../lib/config/config.ts";
 
 const GLOBALS: readonly [short: string | undefined, long: string, description: string][] = [
   [

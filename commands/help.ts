@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { closest, type CommandSpec, helpText } from "../lib/cli.ts";
-import { UsageError } from "../lib/errors.ts";
+import { closest, type CommandSpec, helpText } from "../lib/cli/parse.ts";
+import { UsageError } from "../lib/core/errors.ts";
 import { printData } from "./output.ts";
 
 /** The `help` command. */

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli.ts";
-import { iamPolicy, POLICY_ROLES, type PolicyRole } from "../lib/iam_policy.ts";
+import type { CommandSpec } from "../lib/cli/parse.ts";
+import { iamPolicy, POLICY_ROLES, type PolicyRole } from "../lib/aws/iam_policy.ts";
 import { commandConfig } from "./global_options.ts";
 import { printData, printMessage, printWarning } from "./output.ts";
 
@@ -29,8 +29,8 @@ Examples:
   creds3 policy admin -l my-bucket > creds3-admin.json`,
   async run(call) {
     const config = commandConfig(call.options);
-    const { AwsClients } = await import("../lib/aws.ts");
-    const { resolvePolicyTarget } = await import("../lib/iam_policy_target.ts");
+    const { AwsClients } = await import("../lib/aws/clients.ts");
+    const { resolvePolicyTarget } = await import("../lib/aws/iam_policy_target.ts");
     const aws = new AwsClients(config);
     try {
       const resolved = await resolvePolicyTarget(config, aws);

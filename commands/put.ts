@@ -3,13 +3,13 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli.ts";
-import { parseContext } from "../lib/context.ts";
-import { UsageError } from "../lib/errors.ts";
-import { DEFAULT_DIGEST, WRITE_DIGESTS, writeDigest } from "../lib/envelope.ts";
-import { readValue } from "../lib/input.ts";
-import { validateName, validateVersion } from "../lib/names.ts";
-import { promptValue } from "../lib/prompt.ts";
+import type { CommandSpec } from "../lib/cli/parse.ts";
+import { parseContext } from "../lib/core/context.ts";
+import { UsageError } from "../lib/core/errors.ts";
+import { DEFAULT_DIGEST, WRITE_DIGESTS, writeDigest } from "../lib/core/envelope.ts";
+import { readValue } from "../lib/cli/input.ts";
+import { validateName, validateVersion } from "../lib/core/names.ts";
+import { promptValue } from "../lib/cli/prompt.ts";
 import { printMessage } from "./output.ts";
 import { withStore } from "./session.ts";
 

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { type EncryptionContext, parseContext } from "../lib/context.ts";
-import type { Secret } from "../lib/credential_store.ts";
-import { mapKeys } from "../lib/env_keys.ts";
-import { NotFoundError, UsageError } from "../lib/errors.ts";
+import { type EncryptionContext, parseContext } from "../lib/core/context.ts";
+import type { Secret } from "../lib/core/credential_store.ts";
+import { mapKeys } from "../plugins/env_keys.ts";
+import { NotFoundError, UsageError } from "../lib/core/errors.ts";
 import type { Opened } from "../lib/open.ts";
 import { ExportError } from "../plugins/errors.ts";
 import { readSecrets, toRecord } from "./session.ts";
@@ -75,7 +75,7 @@ export interface KeyOptions {
 }
 
 /**
- * Maps secret names to output keys (see lib/env_keys.ts); a collision or empty key is a
+ * Maps secret names to output keys (see plugins/env_keys.ts); a collision or empty key is a
  * usage error that names the secrets.
  */
 export function outputKeys(

@@ -4,14 +4,14 @@
  *
  * @module
  */
-import type { Call } from "../lib/cli.ts";
-import type { Config } from "../lib/config.ts";
-import type { ReadOptions, Secret } from "../lib/credential_store.ts";
-import { Creds3Error } from "../lib/errors.ts";
+import type { Call } from "../lib/cli/parse.ts";
+import type { Config } from "../lib/config/config.ts";
+import type { ReadOptions, Secret } from "../lib/core/credential_store.ts";
+import { Creds3Error } from "../lib/core/errors.ts";
 import type { Opened } from "../lib/open.ts";
 import { commandConfig } from "./global_options.ts";
 import { printMessage, printWarning } from "./output.ts";
-import { progressReporter } from "./progress.ts";
+import { progressReporter } from "../lib/cli/progress.ts";
 
 /** Runs `fn` with the store the command's options name, closing connections afterwards. */
 export async function withStore<T>(

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli.ts";
-import { StoreError } from "../lib/errors.ts";
+import type { CommandSpec } from "../lib/cli/parse.ts";
+import { StoreError } from "../lib/core/errors.ts";
 import { createMasterKey, readMasterKey } from "../lib/keys/local.ts";
 import { canSetup, type SetupStep } from "../lib/stores/store.ts";
 import { printMessage, printWarning } from "./output.ts";

@@ -4,13 +4,13 @@
  *
  * @module
  */
-import { AwsClients } from "./aws.ts";
-import type { Config } from "./config.ts";
-import { CredentialStore } from "./credential_store.ts";
-import type { EncryptionContext } from "./context.ts";
+import { AwsClients } from "./aws/clients.ts";
+import type { Config } from "./config/config.ts";
+import { CredentialStore } from "./core/credential_store.ts";
+import type { EncryptionContext } from "./core/context.ts";
 import type { DataKey, KeyProvider } from "./keys/key_provider.ts";
 import { LocalKeyProvider } from "./keys/local.ts";
-import type { Location } from "./location.ts";
+import type { Location } from "./config/location.ts";
 import { DirectoryStore } from "./stores/directory.ts";
 import type { Store } from "./stores/store.ts";
 
@@ -62,7 +62,7 @@ export async function openCredentialStore(config: Config): Promise<Opened> {
   if (location.kind === "directory") {
     store = new DirectoryStore(location.path);
   } else {
-    const { S3Store } = await import("./stores/s3.ts");
+    const { S3Store } = await import("./stores/s3/store.ts");
     store = new S3Store(await aws!.s3(), location.bucket, location.prefix, {
       region: await aws!.region(),
       compatible: aws!.customS3Endpoint,

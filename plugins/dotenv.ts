@@ -41,7 +41,7 @@
  * @module
  */
 
-import { validateEnvKey } from "../lib/env_keys.ts";
+import { validateEnvKey } from "./env_keys.ts";
 import { ExportError } from "./errors.ts";
 import type { Exporter } from "./types.ts";
 

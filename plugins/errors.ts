@@ -1,5 +1,5 @@
 /**
- * The error every exporter (and the key mapping in `lib/env_keys.ts`) throws
+ * The error every exporter (and the key mapping in `plugins/env_keys.ts`) throws
  * when it cannot represent its input.
  *
  * Messages are sentence case, quote the offending name in single quotes, have

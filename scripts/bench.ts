@@ -34,7 +34,7 @@ import {
   KmsKeyProvider,
   S3Store,
 } from "../mod.ts";
-import { mapSettled } from "../lib/pool.ts";
+import { mapSettled } from "../lib/core/pool.ts";
 import { MAIN_TS, REPO_ROOT } from "../tests/helpers/cli.ts";
 import {
   awsEnv,

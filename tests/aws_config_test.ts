@@ -1,7 +1,7 @@
-/** Unit tests of the AWS settings resolution (`lib/aws_config.ts`): order, sources, checks. */
+/** Unit tests of the AWS settings resolution (`lib/aws/settings.ts`): order, sources, checks. */
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
-import { resolveAwsSettings } from "../lib/aws_config.ts";
-import { UsageError } from "../lib/errors.ts";
+import { resolveAwsSettings } from "../lib/aws/settings.ts";
+import { UsageError } from "../lib/core/errors.ts";
 
 Deno.test("aws config: the region and where it came from, in order", () => {
   const env = {

@@ -1,11 +1,11 @@
 /**
- * The command-line parser (lib/cli.ts) on a small program of its own: option syntaxes, global
+ * The command-line parser (lib/cli/parse.ts) on a small program of its own: option syntaxes, global
  * options before and after the command, short-flag conflicts, `--`, pass-through, defaults,
  * choices, mandatory and repeatable options, argument counts, and the errors for each bad input.
  */
 import { deepStrictEqual, match, ok, strictEqual, throws } from "node:assert/strict";
-import { type Call, parse, type ProgramSpec } from "../lib/cli.ts";
-import { UsageError } from "../lib/errors.ts";
+import { type Call, parse, type ProgramSpec } from "../lib/cli/parse.ts";
+import { UsageError } from "../lib/core/errors.ts";
 
 const program: ProgramSpec = {
   name: "tool",

@@ -6,7 +6,7 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { completionTree } from "../commands/completions.ts";
 import { buildProgram } from "../commands/mod.ts";
-import { completionScript, type Shell } from "../lib/completions.ts";
+import { completionScript, type Shell } from "../lib/cli/completions.ts";
 import { runCli } from "./helpers/cli.ts";
 
 const tree = completionTree(buildProgram());

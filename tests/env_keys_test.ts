@@ -1,7 +1,7 @@
 /** Tests for mapping secret names to environment-variable keys. Secrets here are made up. */
 
 import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
-import { envKey, mapKeys, validateEnvKey } from "../lib/env_keys.ts";
+import { envKey, mapKeys, validateEnvKey } from "../plugins/env_keys.ts";
 import { ExportError } from "../plugins/errors.ts";
 
 /** Asserts an ExportError whose message contains every one of `parts` and no value. */

@@ -1,8 +1,8 @@
 import { deepStrictEqual, rejects, strictEqual } from "node:assert/strict";
-import { openEnvelope, sealEnvelope } from "../lib/envelope.ts";
-import type { Digest } from "../lib/envelope.ts";
-import { fromBase64 } from "../lib/encoding.ts";
-import { IntegrityError } from "../lib/errors.ts";
+import { openEnvelope, sealEnvelope } from "../lib/core/envelope.ts";
+import type { Digest } from "../lib/core/envelope.ts";
+import { fromBase64 } from "../lib/core/encoding.ts";
+import { IntegrityError } from "../lib/core/errors.ts";
 
 interface Vector {
   id: number;

@@ -9,8 +9,8 @@
 import { ok, strictEqual } from "node:assert/strict";
 import { DecryptCommand } from "@aws-sdk/client-kms";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import type { EncryptionContext } from "../lib/context.ts";
-import { fromBase64, toBase64, toHex } from "../lib/encoding.ts";
+import type { EncryptionContext } from "../lib/core/context.ts";
+import { fromBase64, toBase64, toHex } from "../lib/core/encoding.ts";
 import { LocalKeyProvider } from "../lib/keys/local.ts";
 import { runCli } from "./helpers/cli.ts";
 import {

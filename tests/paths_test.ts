@@ -1,9 +1,9 @@
 /**
- * lib/paths.ts against node:path, the reference, for POSIX and Windows paths.
+ * lib/core/paths.ts against node:path, the reference, for POSIX and Windows paths.
  */
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import { posix, win32 } from "node:path";
-import { dirname, join, pathsFor, relative, resolve } from "../lib/paths.ts";
+import { dirname, join, pathsFor, relative, resolve } from "../lib/core/paths.ts";
 
 const POSIX_PATHS = [
   "/",

@@ -92,7 +92,7 @@ Deno.test("permissions: every command on the local store", async () => {
 // Runs argv interactively on a fresh pseudo-terminal (Python's os.openpty): the controlling
 // terminal, stdin and stderr; types each answer once its prompt is shown, and reports the exit
 // code and everything the terminal showed. Deno asks for --allow-all to open /dev/tty, so under
-// the binary's permissions the prompt goes through stdin and stderr (lib/terminal.ts).
+// the binary's permissions the prompt goes through stdin and stderr (lib/cli/terminal.ts).
 const PTY_DRIVER = String.raw`
 import fcntl, json, os, select, subprocess, sys, termios, time
 spec = json.load(sys.stdin)

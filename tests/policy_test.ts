@@ -4,7 +4,7 @@
  * credentials, where placeholders stand in and stderr says so.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { iamPolicy, type PolicyDocument, SETUP_BUCKET_ACTIONS } from "../lib/iam_policy.ts";
+import { iamPolicy, type PolicyDocument, SETUP_BUCKET_ACTIONS } from "../lib/aws/iam_policy.ts";
 import { runCli } from "./helpers/cli.ts";
 import { awsEnv, createKmsKey, motoUrl, uniqueName } from "./helpers/moto.ts";
 

@@ -1,6 +1,6 @@
-/** Bounded concurrency (lib/pool.ts): the limit every multi-secret read runs under. */
+/** Bounded concurrency (lib/core/pool.ts): the limit every multi-secret read runs under. */
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
-import { mapSettled } from "../lib/pool.ts";
+import { mapSettled } from "../lib/core/pool.ts";
 
 /** Runs mapSettled over `n` items with `limit`, each item taking a few event-loop turns. */
 async function track(n: number, limit: number, fail: (i: number) => boolean = () => false) {

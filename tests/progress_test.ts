@@ -3,7 +3,7 @@
  * `script`), never on a pipe.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { PROGRESS_THRESHOLD, progressReporter } from "../commands/progress.ts";
+import { PROGRESS_THRESHOLD, progressReporter } from "../lib/cli/progress.ts";
 import { createMasterKey, CredentialStore, DirectoryStore, LocalKeyProvider } from "../mod.ts";
 import { MAIN_TS, runCli } from "./helpers/cli.ts";
 

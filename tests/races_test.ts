@@ -5,9 +5,9 @@
  * where the writers are truly simultaneous.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { VersionExistsError } from "../lib/errors.ts";
+import { VersionExistsError } from "../lib/core/errors.ts";
 import { DirectoryStore } from "../lib/stores/directory.ts";
-import { S3Store } from "../lib/stores/s3.ts";
+import { S3Store } from "../lib/stores/s3/store.ts";
 import type { Store, StoredSecret } from "../lib/stores/store.ts";
 import { runCli } from "./helpers/cli.ts";
 import {

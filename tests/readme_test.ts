@@ -16,8 +16,8 @@
  */
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { buildProgram } from "../commands/mod.ts";
-import { parse } from "../lib/cli.ts";
-import { UsageError } from "../lib/errors.ts";
+import { parse } from "../lib/cli/parse.ts";
+import { UsageError } from "../lib/core/errors.ts";
 import denoJson from "../deno.json" with { type: "json" };
 import { PERMISSIONS } from "../scripts/compile.ts";
 import { MAIN_TS, REPO_ROOT } from "./helpers/cli.ts";
@@ -269,7 +269,7 @@ Deno.test("readme: the reference lists every command and every CREDS3_ variable"
   for (const command of buildProgram().commands) {
     ok(reference.includes(`| \`${command.name}`), `'${command.name}' is in the command table`);
   }
-  const config = await Deno.readTextFile(`${REPO_ROOT}/lib/config.ts`);
+  const config = await Deno.readTextFile(`${REPO_ROOT}/lib/config/config.ts`);
   const variables = new Set([...config.matchAll(/env\.(CREDS3_[A-Z_]+)/g)].map((m) => m[1]));
   ok(variables.size >= 5, [...variables].join());
   for (const name of variables) ok(reference.includes(`\`${name}\``), `${name} is in the table`);

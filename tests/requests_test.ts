@@ -18,7 +18,7 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { CredentialStore, KmsKeyProvider, S3Store } from "../mod.ts";
-import { mapSettled } from "../lib/pool.ts";
+import { mapSettled } from "../lib/core/pool.ts";
 import { runCli } from "./helpers/cli.ts";
 import {
   awsEnv,

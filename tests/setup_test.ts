@@ -30,12 +30,12 @@ import {
   s3Client,
   uniqueName,
 } from "./helpers/moto.ts";
-import { setupS3Bucket } from "../lib/stores/s3_setup.ts";
+import { setupS3Bucket } from "../lib/stores/s3/setup.ts";
 import {
   hasTlsOnlyStatement,
   parseBucketPolicy,
   TLS_ONLY_SID,
-} from "../lib/stores/s3_bucket_policy.ts";
+} from "../lib/stores/s3/bucket_policy.ts";
 
 /** The bucket's settings as S3 reports them. */
 async function settings(s3: S3Client, bucket: string) {

@@ -5,9 +5,9 @@
  * @module
  */
 import type { KMSClient } from "@aws-sdk/client-kms";
-import { awsErrorCode, credentialsHint, describeAwsError } from "../aws_errors.ts";
-import type { EncryptionContext } from "../context.ts";
-import { Creds3Error, KeyProviderError } from "../errors.ts";
+import { awsErrorCode, credentialsHint, describeAwsError } from "../aws/errors.ts";
+import type { EncryptionContext } from "../core/context.ts";
+import { Creds3Error, KeyProviderError } from "../core/errors.ts";
 import type { DataKey, KeyProvider } from "./key_provider.ts";
 
 /** The KMS key used when none is given. */

@@ -5,8 +5,8 @@
  * @module
  */
 import type { KMSClient } from "@aws-sdk/client-kms";
-import { awsErrorCode, describeAwsError } from "../aws_errors.ts";
-import { KeyProviderError, UsageError } from "../errors.ts";
+import { awsErrorCode, describeAwsError } from "../aws/errors.ts";
+import { KeyProviderError, UsageError } from "../core/errors.ts";
 
 /** The alias name in `alias/NAME` or `arn:...:alias/NAME`, or undefined for a key id or ARN. */
 export function aliasName(keyId: string): string | undefined {

@@ -8,9 +8,9 @@
  *
  * @module
  */
-import { dirname } from "../paths.ts";
-import { canonicalContext, type EncryptionContext } from "../context.ts";
-import { KeyProviderError, NotFoundError } from "../errors.ts";
+import { dirname } from "../core/paths.ts";
+import { canonicalContext, type EncryptionContext } from "../core/context.ts";
+import { KeyProviderError, NotFoundError } from "../core/errors.ts";
 import type { DataKey, KeyProvider } from "./key_provider.ts";
 
 const MAGIC = new TextEncoder().encode("C3L1");

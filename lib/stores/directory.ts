@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { dirname, join, relative, resolve, SEPARATOR } from "../paths.ts";
-import { IntegrityError, NotFoundError, StoreError, VersionExistsError } from "../errors.ts";
-import type { VersionEntry } from "../names.ts";
+import { dirname, join, relative, resolve, SEPARATOR } from "../core/paths.ts";
+import { IntegrityError, NotFoundError, StoreError, VersionExistsError } from "../core/errors.ts";
+import type { VersionEntry } from "../core/names.ts";
 import type { ListOptions, SetupStep, SetupStore, Store, StoredSecret } from "./store.ts";
 import { splitKey } from "./store.ts";
 

@@ -13,16 +13,14 @@
 import type { KMSClient } from "@aws-sdk/client-kms";
 import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import type { STSClient } from "@aws-sdk/client-sts";
-import { describeAwsError } from "./aws_errors.ts";
-import { profileExists, profileRegion } from "./aws_profile.ts";
-import type { Config } from "./config.ts";
-import { Creds3Error, UsageError } from "./errors.ts";
+import { DEFAULT_REGION, regionOfArn } from "./arn.ts";
+import { describeAwsError } from "./errors.ts";
+import { profileExists, profileRegion } from "./profile.ts";
+import type { Config } from "../config/config.ts";
+import { Creds3Error, UsageError } from "../core/errors.ts";
 import { retryStrategy } from "./retry.ts";
 
 type Credentials = S3ClientConfig["credentials"];
-
-/** The region used when neither flags, environment nor profile give one. */
-export const FALLBACK_REGION = "us-east-1";
 
 /** The rule, as `--help` states it. */
 export const REGION_RULE =
@@ -37,14 +35,8 @@ export interface CallerIdentity {
   arn: string;
 }
 
-/** The region in a KMS key ARN (`arn:aws:kms:REGION:ACCOUNT:key/ID`), if the key is one. */
-export function regionOfArn(arn: string): string | undefined {
-  const parts = arn.split(":");
-  return parts.length >= 6 && parts[0] === "arn" && parts[3] ? parts[3] : undefined;
-}
-
 async function askMfaCode(serial: string): Promise<string> {
-  const { askMfaCode } = await import("./mfa_prompt.ts");
+  const { askMfaCode } = await import("../cli/mfa_prompt.ts");
   return await askMfaCode(serial);
 }
 
@@ -66,7 +58,7 @@ export class AwsClients {
   region(): Promise<string> {
     this.#region ??=
       (async () =>
-        this.config.region ?? await profileRegion(this.config.profile) ?? FALLBACK_REGION)();
+        this.config.region ?? await profileRegion(this.config.profile) ?? DEFAULT_REGION)();
     return this.#region;
   }
 
@@ -90,7 +82,7 @@ export class AwsClients {
       region: region ?? await this.region(),
       maxAttempts: this.config.maxAttempts,
       // The standard mode's backoff and retryable errors, without its client-wide retry quota
-      // (see lib/retry.ts): every request of a large getall keeps its own attempts.
+      // (see lib/aws/retry.ts): every request of a large getall keeps its own attempts.
       retryStrategy: retryStrategy(this.config.maxAttempts),
       // Options for the SDK's NodeHttpHandler. A hung attempt fails with TimeoutError (which the
       // SDK retries) instead of hanging the command.

@@ -9,7 +9,7 @@
  *
  * @example Parsing a command with an option and a variadic argument
  * ```ts
- * import { parse, type ProgramSpec } from "./cli.ts";
+ * import { parse, type ProgramSpec } from "./parse.ts";
  * import { deepStrictEqual, strictEqual } from "node:assert/strict";
  *
  * const program: ProgramSpec = {
@@ -39,7 +39,7 @@
  * @module
  */
 
-import { UsageError } from "./errors.ts";
+import { UsageError } from "../core/errors.ts";
 
 /** An option of the program or of a command. */
 export interface OptionSpec {

@@ -5,11 +5,14 @@
  *
  * @module
  */
-import { join } from "./paths.ts";
-import { type AwsOptions, type AwsSettings, resolveAwsSettings } from "./aws_config.ts";
-import { UsageError } from "./errors.ts";
-import { DEFAULT_KMS_KEY } from "./keys/kms.ts";
+import { join } from "../core/paths.ts";
+import { type AwsOptions, type AwsSettings, resolveAwsSettings } from "../aws/settings.ts";
+import { UsageError } from "../core/errors.ts";
+import { DEFAULT_KMS_KEY } from "../keys/kms.ts";
+import type { Env } from "./env.ts";
 import { type Location, parseLocation } from "./location.ts";
+
+export type { Env } from "./env.ts";
 
 /** The global options as the command line gives them (the AWS ones in `AwsOptions`). */
 export interface GlobalOptions extends AwsOptions {
@@ -36,9 +39,6 @@ export interface Config extends AwsSettings {
   timeoutMs: number;
   debug: boolean;
 }
-
-/** The environment as a plain record. */
-export type Env = Readonly<Record<string, string | undefined>>;
 
 const DEFAULT_CONCURRENCY = 32;
 const DEFAULT_MAX_ATTEMPTS = 5;

@@ -11,15 +11,11 @@
  * @module
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { partitionOf } from "../aws_config.ts";
-import { awsErrorCode, describeAwsError, httpStatus } from "../aws_errors.ts";
-import { Creds3Error, StoreError } from "../errors.ts";
-import {
-  hasTlsOnlyStatement,
-  parseBucketPolicy,
-  withTlsOnlyStatement,
-} from "./s3_bucket_policy.ts";
-import type { SetupStep } from "./store.ts";
+import { DEFAULT_REGION, partitionOf } from "../../aws/arn.ts";
+import { awsErrorCode, describeAwsError, httpStatus } from "../../aws/errors.ts";
+import { Creds3Error, StoreError } from "../../core/errors.ts";
+import { hasTlsOnlyStatement, parseBucketPolicy, withTlsOnlyStatement } from "./bucket_policy.ts";
+import type { SetupStep } from "../store.ts";
 
 /** Where and how to set up the bucket. */
 export interface S3SetupOptions {
@@ -367,7 +363,7 @@ async function ensureBucket(
       new s3.CreateBucketCommand({
         Bucket,
         // us-east-1 is the one region that must not be named as a location constraint.
-        CreateBucketConfiguration: region === "us-east-1"
+        CreateBucketConfiguration: region === DEFAULT_REGION
           ? undefined
           : { LocationConstraint: region as never },
       }),
@@ -394,7 +390,7 @@ async function bucketRegion(s3: S3, client: S3Client, options: S3SetupOptions): 
     // No constraint is us-east-1; "EU" is the old name of eu-west-1.
     location = out.LocationConstraint === "EU"
       ? "eu-west-1"
-      : (out.LocationConstraint as string | undefined) || "us-east-1";
+      : (out.LocationConstraint as string | undefined) || DEFAULT_REGION;
   } catch (e) {
     if (unsupported(e, options)) return { step, outcome: "ok", detail: "exists" };
     return {

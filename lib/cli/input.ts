@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { decodeUtf8 } from "./encoding.ts";
-import { UsageError } from "./errors.ts";
+import { decodeUtf8 } from "../core/encoding.ts";
+import { UsageError } from "../core/errors.ts";
 
 /** Where the bytes of `-` come from; standard input by default. */
 export type StdinReader = () => Promise<Uint8Array>;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Creds3Error } from "./errors.ts";
+import { Creds3Error } from "../core/errors.ts";
 
 /** Options of {@linkcode writeFileAtomic}. */
 export interface AtomicWriteOptions {

@@ -5,13 +5,13 @@
  *
  * @module
  */
-import { type AwsClients, regionOfArn } from "./aws.ts";
-import { partitionOf } from "./aws_config.ts";
-import { describeAwsError } from "./aws_errors.ts";
-import type { Config } from "./config.ts";
-import { UsageError } from "./errors.ts";
+import { partitionOf, regionOfArn } from "./arn.ts";
+import type { AwsClients } from "./clients.ts";
+import { describeAwsError } from "./errors.ts";
+import type { Config } from "../config/config.ts";
+import { UsageError } from "../core/errors.ts";
 import type { PolicyTarget } from "./iam_policy.ts";
-import { formatLocation } from "./location.ts";
+import { formatLocation } from "../config/location.ts";
 
 /** The placeholder for an account id that could not be resolved. */
 export const ACCOUNT_PLACEHOLDER = "ACCOUNT_ID";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { UsageError } from "./errors.ts";
+import { UsageError } from "../core/errors.ts";
 
 /** An S3 location: a bucket and a prefix that is empty or ends with `/`. */
 export interface S3Location {

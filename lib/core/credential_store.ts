@@ -4,7 +4,7 @@
  *
  * @example Put and get on a local directory store
  * ```ts
- * import { CredentialStore, DirectoryStore, LocalKeyProvider, createMasterKey } from "../mod.ts";
+ * import { CredentialStore, DirectoryStore, LocalKeyProvider, createMasterKey } from "../../mod.ts";
  * import { strictEqual } from "node:assert/strict";
  *
  * const dir = await Deno.makeTempDir();
@@ -31,7 +31,7 @@ import {
   UsageError,
   VersionExistsError,
 } from "./errors.ts";
-import type { KeyProvider } from "./keys/key_provider.ts";
+import type { KeyProvider } from "../keys/key_provider.ts";
 import {
   checkStoredName,
   checkStoredVersion,
@@ -46,7 +46,7 @@ import {
   type VersionEntry,
 } from "./names.ts";
 import { mapSettled } from "./pool.ts";
-import type { Store } from "./stores/store.ts";
+import type { Store } from "../stores/store.ts";
 
 /** A secret as read: its name, the version read and the value. */
 export interface Secret {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Creds3Error } from "./errors.ts";
+import { Creds3Error } from "../core/errors.ts";
 
 /** Signals passed on to the child while it runs. */
 export const FORWARDED_SIGNALS: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];

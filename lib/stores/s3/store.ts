@@ -6,17 +6,18 @@
  * @module
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { awsErrorCode, credentialsHint, describeAwsError, httpStatus } from "../aws_errors.ts";
+import { DEFAULT_REGION } from "../../aws/arn.ts";
+import { awsErrorCode, credentialsHint, describeAwsError, httpStatus } from "../../aws/errors.ts";
 import {
   Creds3Error,
   IntegrityError,
   NotFoundError,
   StoreError,
   VersionExistsError,
-} from "../errors.ts";
-import type { VersionEntry } from "../names.ts";
-import type { ListOptions, SetupStep, SetupStore, Store, StoredSecret } from "./store.ts";
-import { splitKey } from "./store.ts";
+} from "../../core/errors.ts";
+import type { VersionEntry } from "../../core/names.ts";
+import type { ListOptions, SetupStep, SetupStore, Store, StoredSecret } from "../store.ts";
+import { splitKey } from "../store.ts";
 
 const DELETE_BATCH = 1000;
 
@@ -201,11 +202,11 @@ export class S3Store implements Store, SetupStore {
 
   /** Creates the bucket, or checks it, with the hardened settings of `s3_setup.ts`. */
   async setup(options: { fix?: boolean } = {}): Promise<SetupStep[]> {
-    const { setupS3Bucket } = await import("./s3_setup.ts");
+    const { setupS3Bucket } = await import("./setup.ts");
     return await setupS3Bucket(this.client, {
       bucket: this.bucket,
       prefix: this.prefix,
-      region: this.options.region ?? "us-east-1",
+      region: this.options.region ?? DEFAULT_REGION,
       fix: options.fix,
       compatible: this.options.compatible,
       plainHttp: this.options.plainHttp,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ExportError } from "../plugins/errors.ts";
+import { ExportError } from "./errors.ts";
 
 /** How {@linkcode mapKeys} turns secret names into keys. */
 export interface MapKeysOptions {

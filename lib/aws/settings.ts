@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { Env } from "./config.ts";
-import { UsageError } from "./errors.ts";
+import type { Env } from "../config/env.ts";
+import { UsageError } from "../core/errors.ts";
 
 /** The AWS global options as the command line gives them. */
 export interface AwsOptions {
@@ -56,13 +56,6 @@ export interface AwsSettings {
   endpoints: { s3?: string; kms?: string; sts?: string };
   /** Path-style S3 addressing: on for custom endpoints unless `--virtual-hosted`. */
   forcePathStyle: boolean;
-}
-
-/** The partition a region belongs to. */
-export function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
 }
 
 /** The default `--role-session-name`. */

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { decodeUtf8 } from "./encoding.ts";
-import { UsageError } from "./errors.ts";
+import { decodeUtf8 } from "../core/encoding.ts";
+import { UsageError } from "../core/errors.ts";
 import { openTerminal, type Terminal } from "./terminal.ts";
 
 const encoder = new TextEncoder();

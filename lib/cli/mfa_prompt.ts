@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { UsageError } from "./errors.ts";
+import { UsageError } from "../core/errors.ts";
 import { readHiddenLine } from "./prompt.ts";
 import { openTerminal } from "./terminal.ts";
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { StoreError } from "../errors.ts";
+import { StoreError } from "../../core/errors.ts";
 
 /** The `Sid` of the statement creds3 adds. */
 export const TLS_ONLY_SID = "Creds3DenyInsecureTransport";
