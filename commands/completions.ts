@@ -5,44 +5,12 @@
  */
 import {
   type CommandSpec,
-  optionsOf,
-  type ParsedOption,
-  type ProgramSpec,
-} from "../lib/cli/parse.ts";
-import {
-  type CompletionOption,
   completionScript,
-  type CompletionTree,
+  completionTree,
   type Shell,
   SHELLS,
-} from "../lib/cli/completions.ts";
+} from "../lib/cli/mod.ts";
 import { printData } from "./output.ts";
-
-/** Option values that name files: completed from file names. */
-const PATH_VALUE = /<(file|path|dir|location|key|output)[^>]*>/i;
-
-function completionOptions(options: readonly ParsedOption[]): CompletionOption[] {
-  return options.map((o) => ({
-    flags: [o.short, o.long].filter((f): f is string => f !== undefined),
-    description: o.spec.description,
-    ...(o.value ? { value: { choices: o.spec.choices, files: PATH_VALUE.test(o.value) } } : {}),
-  }));
-}
-
-/** The completion tree of the program. */
-export function completionTree(program: ProgramSpec): CompletionTree {
-  const names = program.commands.map((c) => c.name);
-  return {
-    name: program.name,
-    options: completionOptions(optionsOf(program)),
-    commands: program.commands.map((c) => ({
-      name: c.name,
-      description: c.description,
-      options: completionOptions(optionsOf(program, c)),
-      argumentChoices: c.name === "help" ? names : c.arguments?.[0]?.choices,
-    })),
-  };
-}
 
 /** The `completions` command. */
 export const completionsCommand: CommandSpec = {

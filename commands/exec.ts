@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli/parse.ts";
+import type { CommandSpec } from "../lib/cli/mod.ts";
 import { ExitCode, UsageError } from "../lib/core/errors.ts";
 import { runCommand } from "../lib/cli/run_command.ts";
 import { printWarning } from "./output.ts";

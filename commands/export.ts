@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli/parse.ts";
+import type { CommandSpec } from "../lib/cli/mod.ts";
 import { writeFileAtomic } from "../lib/cli/atomic_file.ts";
 import { UsageError } from "../lib/core/errors.ts";
 import { FORMAT_NAMES, loadExporter } from "../plugins/catalog.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli/parse.ts";
+import type { CommandSpec } from "../lib/cli/mod.ts";
 import { parseContext } from "../lib/core/context.ts";
 import { isPattern } from "../lib/core/names.ts";
 import { jsonExporter } from "../plugins/json.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli/parse.ts";
+import type { CommandSpec } from "../lib/cli/mod.ts";
 import { parseContext } from "../lib/core/context.ts";
 import { mapKeys } from "../plugins/env_keys.ts";
 import { FORMAT_NAMES, loadExporter } from "../plugins/catalog.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { OptionSpec } from "../lib/cli/parse.ts";
+import type { OptionSpec } from "../lib/cli/mod.ts";
 import { type Config, type GlobalOptions, resolveConfig } from "../lib/config/config.ts";
 
 const GLOBALS: readonly [short: string | undefined, long: string, description: string][] = [

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { closest, type CommandSpec, helpText } from "../lib/cli/parse.ts";
+import { closest, type CommandSpec, helpText } from "../lib/cli/mod.ts";
 import { UsageError } from "../lib/core/errors.ts";
 import { printData } from "./output.ts";
 
@@ -12,7 +12,7 @@ import { printData } from "./output.ts";
 export const helpCommand: CommandSpec = {
   name: "help",
   description: "Show the help of creds3 or of one command, with examples",
-  arguments: [{ name: "[command]", description: "the command to explain" }],
+  arguments: [{ name: "[command]", description: "the command to explain", completeCommands: true }],
   helpAfter: `
 Examples:
   creds3 help

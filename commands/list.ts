@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli/parse.ts";
+import type { CommandSpec } from "../lib/cli/mod.ts";
 import { printData } from "./output.ts";
 import { withStore } from "./session.ts";
 

@@ -4,7 +4,7 @@
  * @module
  */
 import denoJson from "../deno.json" with { type: "json" };
-import type { ProgramSpec } from "../lib/cli/parse.ts";
+import type { ProgramSpec } from "../lib/cli/mod.ts";
 import { completionsCommand } from "./completions.ts";
 import { deleteCommand } from "./delete.ts";
 import { execCommand } from "./exec.ts";

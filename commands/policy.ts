@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli/parse.ts";
+import type { CommandSpec } from "../lib/cli/mod.ts";
 import { iamPolicy, POLICY_ROLES, type PolicyRole } from "../lib/aws/iam_policy.ts";
 import { commandConfig } from "./global_options.ts";
 import { printData, printMessage, printWarning } from "./output.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli/parse.ts";
+import type { CommandSpec } from "../lib/cli/mod.ts";
 import { parseContext } from "../lib/core/context.ts";
 import { UsageError } from "../lib/core/errors.ts";
 import { DEFAULT_DIGEST, WRITE_DIGESTS, writeDigest } from "../lib/core/envelope.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Call } from "../lib/cli/parse.ts";
+import type { Call } from "../lib/cli/mod.ts";
 import type { Config } from "../lib/config/config.ts";
 import type { ReadOptions, Secret } from "../lib/core/credential_store.ts";
 import { Creds3Error } from "../lib/core/errors.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli/parse.ts";
+import type { CommandSpec } from "../lib/cli/mod.ts";
 import { StoreError } from "../lib/core/errors.ts";
 import { createMasterKey, readMasterKey } from "../lib/keys/local.ts";
 import { canSetup, type SetupStep } from "../lib/stores/store.ts";

@@ -5,7 +5,7 @@
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { buildProgram } from "../commands/mod.ts";
-import { closest, editDistance, helpText, optionsOf } from "../lib/cli/parse.ts";
+import { closest, editDistance, helpText, optionsOf } from "../lib/cli/mod.ts";
 import { runCli } from "./helpers/cli.ts";
 
 const oneLine = (text: string) => text.trim() !== "" && !text.includes("\n");

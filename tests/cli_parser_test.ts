@@ -4,7 +4,7 @@
  * choices, mandatory and repeatable options, argument counts, and the errors for each bad input.
  */
 import { deepStrictEqual, match, ok, strictEqual, throws } from "node:assert/strict";
-import { type Call, parse, type ProgramSpec } from "../lib/cli/parse.ts";
+import { type Call, parse, type ProgramSpec } from "../lib/cli/mod.ts";
 import { UsageError } from "../lib/core/errors.ts";
 
 const program: ProgramSpec = {

@@ -4,7 +4,7 @@
  * and fish (`complete -C`). A missing shell fails the test and says how to install it.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { completionTree } from "../commands/completions.ts";
+import { completionTree } from "../lib/cli/completion_tree.ts";
 import { buildProgram } from "../commands/mod.ts";
 import { completionScript, type Shell } from "../lib/cli/completions.ts";
 import { runCli } from "./helpers/cli.ts";

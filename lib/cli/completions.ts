@@ -1,10 +1,11 @@
 /**
- * Shell completion scripts (bash, zsh, fish) generated from a description of the command
- * tree. Pure: the CLI builds the {@link CompletionTree} from its commands and prints the text.
+ * Shell completion scripts (bash, zsh, fish) generated from a {@link CompletionTree}, which
+ * `completion_tree.ts` makes from the same specs as the parser and the help. Pure text.
  *
  * @example A bash script completing two commands
  * ```ts
- * import { completionScript, type CompletionTree } from "./completions.ts";
+ * import { completionScript } from "./completions.ts";
+ * import type { CompletionTree } from "./completion_tree.ts";
  * import { ok } from "node:assert/strict";
  *
  * const tree: CompletionTree = {
@@ -22,33 +23,7 @@
  *
  * @module
  */
-
-/** An option: its flags (`-a`, `--autoversion`), what it does, and whether it takes a value. */
-export interface CompletionOption {
-  flags: string[];
-  description: string;
-  /**
-   * Present when the option takes a value: `choices` lists the allowed values, if fixed;
-   * `files` says the value is a path (completed from file names).
-   */
-  value?: { choices?: readonly string[]; files?: boolean };
-}
-
-/** A command: its name, what it does, its options and the fixed choices of its first argument. */
-export interface CompletionCommand {
-  name: string;
-  description: string;
-  options: CompletionOption[];
-  /** Values the first positional argument can take (e.g. shell names, command names). */
-  argumentChoices?: readonly string[];
-}
-
-/** The program: its name, the options it takes before a command, and its commands. */
-export interface CompletionTree {
-  name: string;
-  options: CompletionOption[];
-  commands: CompletionCommand[];
-}
+import type { CompletionOption, CompletionTree } from "./completion_tree.ts";
 
 /** The shells a script can be generated for. */
 export const SHELLS = ["bash", "zsh", "fish"] as const;

@@ -1,15 +1,17 @@
 /**
  * A small declarative command-line parser: the program, its commands, their arguments and
- * options are data; {@linkcode parse} turns `argv` into a {@linkcode Call} or a help or version
- * text, and {@linkcode helpText} renders the help. Bad input is a {@linkcode UsageError} that
- * names the problem and, for a mistyped command or option, the closest one.
+ * options are data (`spec.ts`); {@linkcode parse} turns `argv` into a `Call` or a help or
+ * version text. Bad input is a {@linkcode UsageError} that names the problem and, for a
+ * mistyped command or option, the closest one.
  *
- * It loads nothing but this module: a command line that starts in a few milliseconds is the
- * point (an npm parser costs Deno its Node compatibility layer, about 50 ms per start).
+ * It loads nothing outside `lib/cli` but the error classes: a command line that starts in a few
+ * milliseconds is the point (an npm parser costs Deno its Node compatibility layer, about 50 ms
+ * per start).
  *
  * @example Parsing a command with an option and a variadic argument
  * ```ts
- * import { parse, type ProgramSpec } from "./parse.ts";
+ * import { parse } from "./parse.ts";
+ * import type { ProgramSpec } from "./spec.ts";
  * import { deepStrictEqual, strictEqual } from "node:assert/strict";
  *
  * const program: ProgramSpec = {
@@ -40,201 +42,11 @@
  */
 
 import { UsageError } from "../core/errors.ts";
-
-/** An option of the program or of a command. */
-export interface OptionSpec {
-  /** `-v, --version <version>`, `--debug`, `--label <key=value>`: a long flag is required. */
-  flags: string;
-  /** One line. */
-  description: string;
-  /** The value when the option is not given. */
-  default?: string;
-  /** The only values the option accepts. */
-  choices?: readonly string[];
-  /** The option must be given. */
-  mandatory?: boolean;
-  /** Makes the option repeatable: each value is folded into the previous result. */
-  collect?: (value: string, previous: unknown) => unknown;
-}
-
-/** A positional argument: `<name>` is required, `[name]` optional, `[name...]` takes the rest. */
-export interface ArgumentSpec {
-  name: string;
-  /** One line. */
-  description: string;
-  /** The only values the argument accepts. */
-  choices?: readonly string[];
-}
-
-/** A command: what it takes and what it does. */
-export interface CommandSpec {
-  name: string;
-  /** One line. */
-  description: string;
-  arguments?: readonly ArgumentSpec[];
-  options?: readonly OptionSpec[];
-  /** The usage after the command name, when the generated one does not tell the whole story. */
-  usage?: string;
-  /** Text after the generated help: notes and examples. */
-  helpAfter?: string;
-  /** Everything after the first `--` is the call's `rest` (a command to run), not arguments. */
-  passThrough?: boolean;
-  /**
-   * Arguments may be secret values: an unknown option or an option's invalid value is not
-   * echoed in errors, and `hint` says how to pass a value that starts with `-`.
-   */
-  secretArguments?: { hint: string };
-  run(call: Call): Promise<void> | void;
-}
-
-/** The program: its global options (accepted before and after the command) and commands. */
-export interface ProgramSpec {
-  name: string;
-  version: string;
-  /** One line. */
-  description: string;
-  options: readonly OptionSpec[];
-  commands: readonly CommandSpec[];
-  /** Text after the generated overview. */
-  helpAfter?: string;
-}
-
-/** What the command line asks for. */
-export type Parsed =
-  | { kind: "call"; call: Call }
-  | { kind: "help"; text: string }
-  | { kind: "version"; text: string };
-
-/** An option with its flags taken apart. */
-export interface ParsedOption {
-  spec: OptionSpec;
-  short?: string;
-  long: string;
-  /** The value's placeholder (`<region>`), if the option takes a value. */
-  value?: string;
-  /** The key of the option's value in {@linkcode Call.options}: `--create-key` is `createKey`. */
-  key: string;
-  /** The flags as shown: the short one is left out when the command uses it for its own. */
-  flags: string;
-  /** A program option, also accepted after the command. */
-  global: boolean;
-}
-
-/** A command's arguments and options, as given on the command line. */
-export class Call {
-  constructor(
-    readonly program: ProgramSpec,
-    readonly command: CommandSpec,
-    private readonly values: ReadonlyMap<string, string | string[]>,
-    /** Option values by key: the command's and the program's, defaults included. */
-    readonly options: Readonly<Record<string, unknown>>,
-    /** With `passThrough`, what follows the first `--` (undefined without a `--`). */
-    readonly rest?: readonly string[],
-  ) {}
-
-  /** The value of a single positional argument. */
-  arg(name: string): string | undefined {
-    const value = this.values.get(name);
-    if (Array.isArray(value)) throw new Error(`Argument '${name}' is variadic`);
-    return value;
-  }
-
-  /** The values of a variadic positional argument (empty when none is given). */
-  list(name: string): string[] {
-    const value = this.values.get(name) ?? [];
-    if (!Array.isArray(value)) throw new Error(`Argument '${name}' is not variadic`);
-    return value;
-  }
-
-  /** The value of an option that takes one. */
-  string(key: string): string | undefined {
-    const value = this.options[key];
-    if (value !== undefined && typeof value !== "string") {
-      throw new Error(`Option '${key}' is not a string`);
-    }
-    return value;
-  }
-
-  /** Whether a flag is given. */
-  flag(key: string): boolean {
-    return this.options[key] === true;
-  }
-}
-
-/** Takes `-v, --version <version>` apart. */
-function parseFlags(spec: OptionSpec, global: boolean): ParsedOption {
-  const match = /^(?:(-[A-Za-z]), )?(--[a-z][a-z0-9-]*)(?: (<[^>]+>))?$/.exec(spec.flags);
-  if (!match) throw new Error(`Bad option flags '${spec.flags}'`);
-  const [, short, long, value] = match;
-  const key = long.slice(2).replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-  return { spec, short, long, value, key, flags: spec.flags, global };
-}
-
-/** Takes `<name>`, `[name]` and `[name...]` apart. */
-function parseArgument(spec: ArgumentSpec) {
-  const match = /^(?:<([a-z][\w-]*)>|\[([a-z][\w-]*)(\.\.\.)?\])$/.exec(spec.name);
-  if (!match) throw new Error(`Bad argument '${spec.name}'`);
-  return { spec, name: match[1] ?? match[2], required: !!match[1], variadic: !!match[3] };
-}
-
-const HELP: OptionSpec = { flags: "-h, --help", description: "show this help" };
-const VERSION: OptionSpec = { flags: "-V, --version", description: "print the version" };
-
-/**
- * The options `command` accepts (or the program's, without a command): its own, then the
- * global ones, whose short flag is left out where the command uses it; `--help` last.
- */
-export function optionsOf(program: ProgramSpec, command?: CommandSpec): ParsedOption[] {
-  if (!command) {
-    return [VERSION, ...program.options, HELP].map((o) => parseFlags(o, o !== HELP));
-  }
-  const own = (command.options ?? []).map((o) => parseFlags(o, false));
-  const taken = new Set(own.map((o) => o.short).filter(Boolean));
-  const longs = new Set(own.map((o) => o.long));
-  const globals = program.options.map((o) => parseFlags(o, true))
-    .filter((o) => !longs.has(o.long))
-    .map((o) =>
-      o.short && taken.has(o.short)
-        ? { ...o, short: undefined, flags: o.flags.replace(/^-[A-Za-z], /, "") }
-        : o
-    );
-  return [...own, ...globals, parseFlags(HELP, false)];
-}
-
-/** Edit distance (insertions, deletions, substitutions, adjacent swaps) between two words. */
-export function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[a.length][b.length];
-}
-
-/** The candidate closest to `word`, if it is close enough to be a likely typo. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = candidate.startsWith(word) && word.length > 0
-      ? 0.5
-      : editDistance(word, candidate);
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return bestDistance <= Math.max(1, Math.floor(word.length * 0.4)) ? best : undefined;
-}
-
-/** `did you mean 'x'?`, or `otherwise`. */
-function suggest(word: string, candidates: readonly string[], otherwise: string): string {
-  const near = closest(word, candidates);
-  return near === undefined ? otherwise : `did you mean '${near}'?`;
-}
+import { ParsedCall } from "./call.ts";
+import { optionsOf, parseArgument, type ParsedOption } from "./flags.ts";
+import { helpText, usageOf } from "./help.ts";
+import type { CommandSpec, Parsed, ProgramSpec } from "./spec.ts";
+import { suggest } from "./suggest.ts";
 
 /** Parses `argv` (the arguments after the program name). Throws {@linkcode UsageError}. */
 export function parse(program: ProgramSpec, argv: readonly string[]): Parsed {
@@ -348,7 +160,7 @@ function parseCommand(
       { hint: `usage: ${program.name} ${command.name} ${usageOf(command)}` },
     );
   }
-  return { kind: "call", call: new Call(program, command, assigned, merged, rest) };
+  return { kind: "call", call: new ParsedCall(program, command, assigned, merged, rest) };
 }
 
 /**
@@ -457,105 +269,4 @@ function checkChoice(
       choices.join(", ")
     }`,
   );
-}
-
-/** The usage after the command name: `[options] <credential> [context...]`. */
-export function usageOf(command: CommandSpec): string {
-  return command.usage ??
-    ["[options]", ...(command.arguments ?? []).map((a) => a.name)].join(" ");
-}
-
-/** Columns of help text: the terminal's width when stdout is one, else 80. */
-function helpWidth(): number {
-  try {
-    if (Deno.stdout.isTerminal()) return Math.max(60, Math.min(120, Deno.consoleSize().columns));
-  } catch {
-    // No console size: the default.
-  }
-  return 80;
-}
-
-/** Two columns, the second wrapped at `width`; a long first column puts the text below. */
-function table(rows: readonly [string, string][], width: number): string {
-  const first = Math.min(32, Math.max(...rows.map(([term]) => term.length)) + 2);
-  const wrapAt = Math.max(30, width - 2 - first);
-  return rows.map(([term, text]) => {
-    const lines = wrap(text, wrapAt);
-    const pad = " ".repeat(2 + first);
-    const head = term.length + 2 <= first
-      ? `  ${term.padEnd(first)}${lines[0] ?? ""}`
-      : `  ${term}\n${pad}${lines[0] ?? ""}`;
-    return [head.trimEnd(), ...lines.slice(1).map((l) => pad + l)].join("\n");
-  }).join("\n");
-}
-
-/** Splits `text` into lines of at most `width` characters, at spaces. */
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(" ")) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
-}
-
-function optionText(option: ParsedOption): string {
-  const { spec } = option;
-  const notes = [];
-  if (spec.choices) notes.push(`one of: ${spec.choices.join(", ")}`);
-  if (spec.default !== undefined) notes.push(`default: ${spec.default}`);
-  if (spec.mandatory) notes.push("required");
-  if (notes.length === 0) return spec.description;
-  // "version to store (never overwritten)" becomes "... (never overwritten; default: 1)".
-  return spec.description.endsWith(")")
-    ? `${spec.description.slice(0, -1)}; ${notes.join("; ")})`
-    : `${spec.description} (${notes.join("; ")})`;
-}
-
-function optionRows(options: readonly ParsedOption[]): [string, string][] {
-  return options.map((o) => [o.flags, optionText(o)]);
-}
-
-/** The help of the program (its overview) or of one command. */
-export function helpText(program: ProgramSpec, command?: CommandSpec, width = helpWidth()): string {
-  const sections: string[] = [];
-  if (!command) {
-    sections.push(
-      `Usage: ${program.name} [options] <command> [arguments]`,
-      wrap(program.description, width).join("\n"),
-      `Commands:\n${
-        table(
-          program.commands.map((c) => [
-            `${c.name} ${(c.arguments ?? []).map((a) => a.name).join(" ")}`.trimEnd(),
-            c.description,
-          ]),
-          width,
-        )
-      }`,
-      `Options:\n${table(optionRows(optionsOf(program)), width)}`,
-    );
-    if (program.helpAfter) sections.push(program.helpAfter.trim());
-    return sections.join("\n\n") + "\n";
-  }
-  const options = optionsOf(program, command);
-  sections.push(
-    `Usage: ${program.name} ${command.name} ${usageOf(command)}`,
-    wrap(command.description, width).join("\n"),
-  );
-  const args = command.arguments ?? [];
-  if (args.length > 0) {
-    sections.push(
-      `Arguments:\n${table(args.map((a) => [parseArgument(a).name, a.description]), width)}`,
-    );
-  }
-  sections.push(`Options:\n${table(optionRows(options.filter((o) => !o.global)), width)}`);
-  sections.push(`Global options:\n${table(optionRows(options.filter((o) => o.global)), width)}`);
-  if (command.helpAfter) sections.push(command.helpAfter.trim());
-  return sections.join("\n\n") + "\n";
 }
