@@ -3,12 +3,12 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli/mod.ts";
 import { printMessage } from "./output.ts";
 import { withStore } from "./session.ts";
+import { defineCommand } from "./global_options.ts";
 
 /** The `delete` command. */
-export const deleteCommand: CommandSpec = {
+export const deleteCommand = defineCommand({
   name: "delete",
   description: "Delete every version of exactly one credential, or one version",
   arguments: [{ name: "<credential>", description: "exact name of the credential (no wildcards)" }],
@@ -19,10 +19,8 @@ Examples:
   creds3 delete db/password -v 3`,
   async run(call) {
     await withStore(call, async ({ creds }) => {
-      const deleted = await creds.delete(call.arg("credential")!, {
-        version: call.string("version"),
-      });
+      const deleted = await creds.delete(call.args.credential, { version: call.options.version });
       for (const e of deleted) printMessage(`Deleted '${e.name}' version ${e.version}`);
     });
   },
-};
+});

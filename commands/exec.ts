@@ -3,12 +3,12 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli/mod.ts";
 import { ExitCode, UsageError } from "../lib/core/errors.ts";
 import { runCommand } from "../lib/cli/run_command.ts";
 import { printWarning } from "./output.ts";
 import { outputKeys, parseSelection, readSelection, SELECTION_HELP } from "./selection.ts";
 import { withStore } from "./session.ts";
+import { defineCommand } from "./global_options.ts";
 
 /** The environment for the child: the secrets over creds3's own (or over just PATH). */
 function childEnv(secrets: Record<string, string>, pristine: boolean): Record<string, string> {
@@ -33,7 +33,7 @@ function childEnv(secrets: Record<string, string>, pristine: boolean): Record<st
 }
 
 /** The `exec` command. */
-export const execCommand: CommandSpec = {
+export const execCommand = defineCommand({
   name: "exec",
   description: "Run a command with secrets added to its environment",
   arguments: [
@@ -80,26 +80,17 @@ Examples:
         hint: "give it after '--', e.g. creds3 exec 'app/*' -- ./server",
       });
     }
-    const pattern = call.arg("pattern");
-    const selection = parseSelection(
-      pattern === undefined ? [] : [pattern, ...call.list("context")],
-    );
-    const pristine = call.flag("pristine");
+    const { pattern, context } = call.args;
+    const { pristine, keepNames, stripPrefix } = call.options;
+    const selection = parseSelection(pattern === undefined ? [] : [pattern, ...context]);
     const env = await withStore(call, async (opened) => {
       const secrets = await readSelection(opened, selection, {
         outcome: "the command was not started",
         hint: "fix the access, or select only readable secrets with a pattern",
       });
-      return childEnv(
-        outputKeys(secrets, {
-          env: true,
-          keepNames: call.flag("keepNames"),
-          stripPrefix: call.string("stripPrefix"),
-        }),
-        pristine,
-      );
+      return childEnv(outputKeys(secrets, { env: true, keepNames, stripPrefix }), pristine);
     });
     const code = await runCommand([...argv], { env, clearEnv: pristine });
     if (code !== 0) throw new ExitCode(code);
   },
-};
+});

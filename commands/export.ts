@@ -3,7 +3,6 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli/mod.ts";
 import { writeFileAtomic } from "../lib/cli/atomic_file.ts";
 import { UsageError } from "../lib/core/errors.ts";
 import { FORMAT_NAMES, loadExporter } from "../plugins/catalog.ts";
@@ -17,11 +16,11 @@ import {
   SELECTION_HELP,
 } from "./selection.ts";
 import { withStore } from "./session.ts";
+import { defineCommand } from "./global_options.ts";
 
 /** Collects repeated `--label k=v` / `--annotation k=v` options into a record. */
 function pairs(flag: string) {
-  return (pair: string, given: unknown): Record<string, string> => {
-    const previous = (given ?? {}) as Record<string, string>;
+  return (pair: string, previous: Record<string, string> = {}): Record<string, string> => {
     const eq = pair.indexOf("=");
     if (eq <= 0) throw new UsageError(`${flag} '${pair}' is not of the form key=value`);
     const key = pair.slice(0, eq);
@@ -51,7 +50,7 @@ function renderOrRefuse(
 }
 
 /** The `export` command. */
-export const exportCommand: CommandSpec = {
+export const exportCommand = defineCommand({
   name: "export",
   description: "Write secrets as a file or manifest in one format (see docs/EXPORT.md)",
   arguments: [
@@ -112,16 +111,15 @@ Examples:
   creds3 export 'app/*' env=prod -f k8s --name app --namespace web | kubectl apply -f -
   eval "$(creds3 export 'ci/*' -f shell)"`,
   async run(call) {
-    const pattern = call.arg("pattern");
-    const selection = parseSelection(
-      pattern === undefined ? [] : [pattern, ...call.list("context")],
-    );
-    const format = await loadExporter(call.string("format")!);
+    const { pattern, context } = call.args;
+    const { output, version, skipErrors, keepNames, stripPrefix } = call.options;
+    const selection = parseSelection(pattern === undefined ? [] : [pattern, ...context]);
+    const format = await loadExporter(call.options.format);
     const render: RenderOptions = {
-      name: call.string("name"),
-      namespace: call.string("namespace"),
-      labels: call.options.label as Record<string, string> | undefined,
-      annotations: call.options.annotation as Record<string, string> | undefined,
+      name: call.options.name,
+      namespace: call.options.namespace,
+      labels: call.options.label,
+      annotations: call.options.annotation,
     };
     if (format.name !== "k8s") {
       const given = Object.entries(render).find(([, value]) => value !== undefined);
@@ -131,17 +129,9 @@ Examples:
     }
     // Refuse bad format options (a missing or invalid --name) before reading anything.
     renderOrRefuse(format, {}, render);
-    const output = call.string("output");
     await withStore(call, async (opened) => {
-      const secrets = await readSelection(opened, selection, {
-        version: call.string("version"),
-        skipErrors: call.flag("skipErrors"),
-      });
-      const keyed = outputKeys(secrets, {
-        env: format.envKeys,
-        keepNames: call.flag("keepNames"),
-        stripPrefix: call.string("stripPrefix"),
-      });
+      const secrets = await readSelection(opened, selection, { version, skipErrors });
+      const keyed = outputKeys(secrets, { env: format.envKeys, keepNames, stripPrefix });
       const text = renderOrRefuse(format, keyed, render);
       if (output === undefined) return await printData(text);
       await writeFileAtomic(output, new TextEncoder().encode(text));
@@ -149,4 +139,4 @@ Examples:
       printMessage(`Wrote ${count} to '${output}' (${format.name})`);
     });
   },
-};
+});

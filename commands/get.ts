@@ -3,15 +3,15 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli/mod.ts";
 import { parseContext } from "../lib/core/context.ts";
 import { isPattern } from "../lib/core/names.ts";
 import { jsonExporter } from "../plugins/json.ts";
 import { printData } from "./output.ts";
 import { readSecrets, toRecord, withStore } from "./session.ts";
+import { defineCommand } from "./global_options.ts";
 
 /** The `get` command. */
-export const getCommand: CommandSpec = {
+export const getCommand = defineCommand({
   name: "get",
   description: "Print a credential's value (a name with * prints matching ones as JSON)",
   arguments: [
@@ -27,9 +27,9 @@ Examples:
   export DB_PASSWORD=$(creds3 get db/password env=prod)
   creds3 get 'app/prod/*'`,
   async run(call) {
-    const credential = call.arg("credential")!;
-    const version = call.string("version");
-    const context = parseContext(call.list("context"));
+    const { credential } = call.args;
+    const { version } = call.options;
+    const context = parseContext(call.args.context);
     await withStore(call, async (opened) => {
       if (isPattern(credential)) {
         const secrets = await readSecrets(opened, credential, { version, context });
@@ -37,7 +37,7 @@ Examples:
         return;
       }
       const secret = await opened.creds.get(credential, { version, context });
-      await printData(call.flag("noline") ? secret.value : secret.value + "\n");
+      await printData(call.options.noline ? secret.value : secret.value + "\n");
     });
   },
-};
+});

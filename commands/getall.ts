@@ -3,15 +3,15 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli/mod.ts";
 import { parseContext } from "../lib/core/context.ts";
 import { mapKeys } from "../plugins/env_keys.ts";
 import { FORMAT_NAMES, loadExporter } from "../plugins/catalog.ts";
 import { printData } from "./output.ts";
 import { readSecrets, toRecord, withStore } from "./session.ts";
+import { defineCommand } from "./global_options.ts";
 
 /** The `getall` command. */
-export const getallCommand: CommandSpec = {
+export const getallCommand = defineCommand({
   name: "getall",
   description: "Print every credential's latest value",
   arguments: [{ name: "[context...]", description: "encryption context as key=value pairs" }],
@@ -36,16 +36,16 @@ Examples:
   creds3 getall -l my-bucket/app/prod env=prod
   creds3 getall -f dotenv > .env`,
   async run(call) {
-    const context = parseContext(call.list("context"));
-    const format = await loadExporter(call.string("format")!);
+    const context = parseContext(call.args.context);
+    const format = await loadExporter(call.options.format);
     await withStore(call, async (opened) => {
       const secrets = await readSecrets(opened, undefined, {
-        version: call.string("version"),
+        version: call.options.version,
         context,
-        skipErrors: call.flag("skipErrors"),
+        skipErrors: call.options.skipErrors,
       });
       const record = toRecord(secrets);
       await printData(format.render(format.envKeys ? mapKeys(record, { style: "env" }) : record));
     });
   },
-};
+});

@@ -4,12 +4,13 @@
  *
  * @module
  */
-import { closest, type CommandSpec, helpText } from "../lib/cli/mod.ts";
+import { closest, helpText } from "../lib/cli/mod.ts";
 import { UsageError } from "../lib/core/errors.ts";
+import { defineCommand } from "./global_options.ts";
 import { printData } from "./output.ts";
 
 /** The `help` command. */
-export const helpCommand: CommandSpec = {
+export const helpCommand = defineCommand({
   name: "help",
   description: "Show the help of creds3 or of one command, with examples",
   arguments: [{ name: "[command]", description: "the command to explain", completeCommands: true }],
@@ -19,7 +20,7 @@ Examples:
   creds3 help getall`,
   async run(call) {
     const { program } = call;
-    const name = call.arg("command");
+    const name = call.args.command;
     if (name === undefined) return await printData(helpText(program));
     const target = program.commands.find((c) => c.name === name);
     if (!target) {
@@ -32,4 +33,4 @@ Examples:
     }
     await printData(helpText(program, target));
   },
-};
+});

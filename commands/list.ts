@@ -3,12 +3,12 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli/mod.ts";
 import { printData } from "./output.ts";
 import { withStore } from "./session.ts";
+import { defineCommand } from "./global_options.ts";
 
 /** The `list` command. */
-export const listCommand: CommandSpec = {
+export const listCommand = defineCommand({
   name: "list",
   description: "List credentials and their versions",
   arguments: [
@@ -20,11 +20,11 @@ Examples:
   creds3 list 'app/*'`,
   async run(call) {
     await withStore(call, async ({ creds }) => {
-      const entries = await creds.list(call.arg("pattern"));
+      const entries = await creds.list(call.args.pattern);
       const width = Math.max(0, ...entries.map((e) => e.name.length));
       await printData(
         entries.map((e) => `${e.name.padEnd(width)} -- version ${e.version}\n`).join(""),
       );
     });
   },
-};
+});

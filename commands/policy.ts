@@ -3,13 +3,12 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli/mod.ts";
-import { iamPolicy, POLICY_ROLES, type PolicyRole } from "../lib/aws/iam_policy.ts";
-import { commandConfig } from "./global_options.ts";
+import { iamPolicy, POLICY_ROLES } from "../lib/aws/iam_policy.ts";
+import { commandConfig, defineCommand } from "./global_options.ts";
 import { printData, printMessage, printWarning } from "./output.ts";
 
 /** The `policy` command. */
-export const policyCommand: CommandSpec = {
+export const policyCommand = defineCommand({
   name: "policy",
   description: "Print the minimal IAM policy JSON for reading, writing or administering the store",
   arguments: [{
@@ -38,10 +37,10 @@ Examples:
         printMessage(`Account ${resolved.account}, as ${resolved.caller}`);
       }
       for (const note of resolved.notes) printWarning(note);
-      const policy = iamPolicy(call.arg("role") as PolicyRole, resolved.target);
+      const policy = iamPolicy(call.args.role, resolved.target);
       await printData(JSON.stringify(policy, null, 2) + "\n");
     } finally {
       await aws.destroy();
     }
   },
-};
+});

@@ -3,7 +3,6 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli/mod.ts";
 import { parseContext } from "../lib/core/context.ts";
 import { UsageError } from "../lib/core/errors.ts";
 import { DEFAULT_DIGEST, WRITE_DIGESTS, writeDigest } from "../lib/core/envelope.ts";
@@ -12,9 +11,10 @@ import { validateName, validateVersion } from "../lib/core/names.ts";
 import { promptValue } from "../lib/cli/prompt.ts";
 import { printMessage } from "./output.ts";
 import { withStore } from "./session.ts";
+import { defineCommand } from "./global_options.ts";
 
 /** The `put` command. */
-export const putCommand: CommandSpec = {
+export const putCommand = defineCommand({
   name: "put",
   description: "Store a new version of a credential",
   arguments: [
@@ -52,12 +52,8 @@ Examples:
   creds3 put -P db/password env=prod
   printf %s "$TOKEN" | creds3 put ci/token -`,
   async run(call) {
-    const credential = call.arg("credential")!;
-    const value = call.arg("value");
-    const context = call.list("context");
-    const version = call.string("version")!;
-    const autoversion = call.flag("autoversion");
-    const prompt = call.flag("prompt");
+    const { credential, value, context } = call.args;
+    const { version, autoversion, prompt } = call.options;
     validateName(credential);
     if (!autoversion) validateVersion(version);
     const pairs = prompt && value !== undefined ? [value, ...context] : context;
@@ -71,8 +67,11 @@ Examples:
       });
     }
     const ctx = parseContext(pairs, { hide: true });
-    const digest = writeDigest(call.string("digest")!);
-    const text = prompt ? await promptValue(credential) : await readValue(value!);
+    const digest = writeDigest(call.options.digest);
+    // Without -P there is a value argument (checked above).
+    const text = prompt || value === undefined
+      ? await promptValue(credential)
+      : await readValue(value);
     await withStore(call, async ({ creds }) => {
       const stored = await creds.put(credential, text, {
         version,
@@ -83,4 +82,4 @@ Examples:
       printMessage(`Stored '${credential}' version ${stored}`);
     });
   },
-};
+});

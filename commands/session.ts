@@ -4,18 +4,17 @@
  *
  * @module
  */
-import type { Call } from "../lib/cli/mod.ts";
 import type { Config } from "../lib/config/config.ts";
 import type { ReadOptions, Secret } from "../lib/core/credential_store.ts";
 import { Creds3Error } from "../lib/core/errors.ts";
 import type { Opened } from "../lib/open.ts";
-import { commandConfig } from "./global_options.ts";
+import { commandConfig, type GlobalValues } from "./global_options.ts";
 import { printMessage, printWarning } from "./output.ts";
 import { progressReporter } from "../lib/cli/progress.ts";
 
 /** Runs `fn` with the store the command's options name, closing connections afterwards. */
 export async function withStore<T>(
-  call: Call,
+  call: { readonly options: GlobalValues },
   fn: (opened: Opened, config: Config) => Promise<T>,
 ): Promise<T> {
   const config = commandConfig(call.options);

@@ -3,12 +3,12 @@
  *
  * @module
  */
-import type { CommandSpec } from "../lib/cli/mod.ts";
 import { StoreError } from "../lib/core/errors.ts";
 import { createMasterKey, readMasterKey } from "../lib/keys/local.ts";
 import { canSetup, type SetupStep } from "../lib/stores/store.ts";
 import { printMessage, printWarning } from "./output.ts";
 import { withStore } from "./session.ts";
+import { defineCommand } from "./global_options.ts";
 
 function report(steps: readonly SetupStep[]): void {
   for (const { step, outcome, detail } of steps) {
@@ -21,7 +21,7 @@ function report(steps: readonly SetupStep[]): void {
 }
 
 /** The `setup` command. */
-export const setupCommand: CommandSpec = {
+export const setupCommand = defineCommand({
   name: "setup",
   description:
     "Create the store (bucket or directory) and, when asked, the master key; check an existing one",
@@ -47,9 +47,9 @@ Examples:
   creds3 setup -l my-bucket --create-key
   creds3 setup -l my-bucket --fix`,
   async run(call) {
-    const createKey = call.flag("createKey");
+    const { createKey, fix } = call.options;
     await withStore(call, async ({ creds, aws }, config) => {
-      const steps = canSetup(creds.store) ? await creds.store.setup({ fix: call.flag("fix") }) : [];
+      const steps = canSetup(creds.store) ? await creds.store.setup({ fix }) : [];
       report(steps);
       const failed = steps.filter((s) => s.outcome === "failed");
       if (failed.length > 0) {
@@ -81,4 +81,4 @@ Examples:
       printMessage(`Ready: ${creds.store.description} with ${creds.keys.description}`);
     });
   },
-};
+});

@@ -21,8 +21,9 @@ export interface AwsOptions {
   roleSessionName?: string;
   endpointUrl?: string;
   kmsEndpointUrl?: string;
-  /** `--path-style` true, `--virtual-hosted` false. */
+  /** Path-style S3 addressing asked for (`--path-style`); false or absent: the default. */
   pathStyle?: boolean;
+  /** Virtual-hosted S3 addressing asked for (`--virtual-hosted`), also with a custom endpoint. */
   virtualHosted?: boolean;
 }
 
@@ -177,6 +178,6 @@ export function resolveAwsSettings(options: AwsOptions, env: Env): AwsSettings {
       kms: kms && endpoint(...kms),
       sts: sts && endpoint(...sts),
     },
-    forcePathStyle: options.pathStyle ?? (options.virtualHosted ? false : s3Endpoint !== undefined),
+    forcePathStyle: options.pathStyle || (options.virtualHosted ? false : s3Endpoint !== undefined),
   };
 }

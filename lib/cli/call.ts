@@ -10,19 +10,19 @@ export class ParsedCall implements Call {
   constructor(
     readonly program: ProgramSpec,
     readonly command: CommandSpec,
-    private readonly values: ReadonlyMap<string, string | string[]>,
+    readonly args: Readonly<Record<string, string | string[] | undefined>>,
     readonly options: Readonly<Record<string, unknown>>,
     readonly rest?: readonly string[],
   ) {}
 
   arg(name: string): string | undefined {
-    const value = this.values.get(name);
+    const value = this.args[name];
     if (Array.isArray(value)) throw new Error(`Argument '${name}' is variadic`);
     return value;
   }
 
   list(name: string): string[] {
-    const value = this.values.get(name) ?? [];
+    const value = this.args[name] ?? [];
     if (!Array.isArray(value)) throw new Error(`Argument '${name}' is not variadic`);
     return value;
   }

@@ -41,3 +41,10 @@ export {
   completionTree,
 } from "./completion_tree.ts";
 export { completionScript, type Shell, SHELLS } from "./completions.ts";
+export {
+  type ArgumentValues,
+  type CommandDefinition,
+  commandsWith,
+  defineCommand,
+  type OptionValues,
+} from "./define.ts";

@@ -118,8 +118,10 @@ function parseCommand(
 
   const merged: Record<string, unknown> = {};
   for (const option of options) {
+    if (option.long === "--help") continue;
     const given = values[option.key] ?? (option.global ? programValues[option.key] : undefined);
     if (given !== undefined) merged[option.key] = given;
+    else if (option.value === undefined) merged[option.key] = false;
     else if (option.spec.default !== undefined) merged[option.key] = option.spec.default;
     else if (option.spec.mandatory) {
       throw new UsageError(`Option '${option.flags}' is required`, {
@@ -129,20 +131,20 @@ function parseCommand(
   }
 
   const args = (command.arguments ?? []).map(parseArgument);
-  const assigned = new Map<string, string | string[]>();
+  const assigned: Record<string, string | string[] | undefined> = {};
   let next = 0;
   for (const arg of args) {
     if (arg.variadic) {
-      assigned.set(arg.name, positional.slice(next));
+      assigned[arg.name] = positional.slice(next);
       next = positional.length;
     } else if (next < positional.length) {
-      assigned.set(arg.name, positional[next++]);
+      assigned[arg.name] = positional[next++];
     } else if (arg.required) {
       throw new UsageError(`Missing argument '${arg.name}'`, {
         hint: `usage: ${program.name} ${command.name} ${usageOf(command)}`,
       });
     }
-    const value = assigned.get(arg.name);
+    const value = assigned[arg.name];
     if (arg.spec.choices && typeof value === "string" && !arg.spec.choices.includes(value)) {
       throw new UsageError(
         `Argument '${arg.name}' value '${value}' is invalid. Allowed choices are ${

@@ -1,7 +1,8 @@
 /**
  * What a command line is made of, as data: the program, its commands, their arguments and
  * options. The parser (`parse.ts`), the help (`help.ts`) and the shell completions
- * (`completion_tree.ts`) are all made from these specs.
+ * (`completion_tree.ts`) are all made from these specs, and `define.ts` types a command's
+ * {@linkcode Call} from them.
  *
  * @example A program with one command
  * ```ts
@@ -39,8 +40,11 @@ export interface OptionSpec {
   choices?: readonly string[];
   /** The option must be given. */
   mandatory?: boolean;
-  /** Makes the option repeatable: each value is folded into the previous result. */
-  collect?: (value: string, previous: unknown) => unknown;
+  /**
+   * Makes the option repeatable: each value is folded into the previous result (undefined
+   * for the first). A method, so that a collector may declare the type of its result.
+   */
+  collect?(value: string, previous: unknown): unknown;
 }
 
 /** A positional argument: `<name>` is required, `[name]` optional, `[name...]` takes the rest. */
@@ -93,20 +97,31 @@ export type Parsed =
   | { kind: "help"; text: string }
   | { kind: "version"; text: string };
 
-/** A command's arguments and options, as given on the command line. */
-export interface Call {
+/**
+ * A command's arguments and options, as given on the command line. `O` and `A` are the types
+ * of `options` and `args`: loose here, derived from the command's specs by `define.ts`.
+ */
+export interface Call<
+  O extends object = Readonly<Record<string, unknown>>,
+  A extends object = Readonly<Record<string, string | readonly string[] | undefined>>,
+> {
   readonly program: ProgramSpec;
   readonly command: CommandSpec;
-  /** Option values by key: the command's and the program's, defaults included. */
-  readonly options: Readonly<Record<string, unknown>>;
+  /**
+   * Option values by key (`--create-key` is `createKey`): the command's and the program's,
+   * defaults included; a flag is `true` or `false`.
+   */
+  readonly options: O;
+  /** Argument values by name: undefined for an optional one not given, `[]` for `[name...]`. */
+  readonly args: A;
   /** With `passThrough`, what follows the first `--` (undefined without a `--`). */
   readonly rest?: readonly string[];
   /** The value of a single positional argument. */
-  arg(name: string): string | undefined;
+  arg(name: keyof A & string): string | undefined;
   /** The values of a variadic positional argument (empty when none is given). */
-  list(name: string): string[];
+  list(name: keyof A & string): string[];
   /** The value of an option that takes one. */
-  string(key: string): string | undefined;
+  string(key: keyof O & string): string | undefined;
   /** Whether a flag is given. */
-  flag(key: string): boolean;
+  flag(key: keyof O & string): boolean;
 }
