@@ -5,7 +5,7 @@
  */
 import { printMessage } from "./output.ts";
 import { withStore } from "./session.ts";
-import { defineCommand } from "./global_options.ts";
+import { commandConfig, defineCommand } from "./global_options.ts";
 
 /** The `delete` command. */
 export const deleteCommand = defineCommand({
@@ -18,7 +18,7 @@ Examples:
   creds3 delete db/password
   creds3 delete db/password -v 3`,
   async run(call) {
-    await withStore(call, async ({ creds }) => {
+    await withStore(commandConfig(call.options), async ({ creds }) => {
       const deleted = await creds.delete(call.args.credential, { version: call.options.version });
       for (const e of deleted) printMessage(`Deleted '${e.name}' version ${e.version}`);
     });

@@ -8,7 +8,7 @@ import { runCommand } from "../lib/cli/run_command.ts";
 import { printWarning } from "./output.ts";
 import { outputKeys, parseSelection, readSelection, SELECTION_HELP } from "./selection.ts";
 import { withStore } from "./session.ts";
-import { defineCommand } from "./global_options.ts";
+import { commandConfig, defineCommand } from "./global_options.ts";
 
 /** The environment for the child: the secrets over creds3's own (or over just PATH). */
 function childEnv(secrets: Record<string, string>, pristine: boolean): Record<string, string> {
@@ -83,7 +83,7 @@ Examples:
     const { pattern, context } = call.args;
     const { pristine, keepNames, stripPrefix } = call.options;
     const selection = parseSelection(pattern === undefined ? [] : [pattern, ...context]);
-    const env = await withStore(call, async (opened) => {
+    const env = await withStore(commandConfig(call.options), async (opened) => {
       const secrets = await readSelection(opened, selection, {
         outcome: "the command was not started",
         hint: "fix the access, or select only readable secrets with a pattern",

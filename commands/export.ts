@@ -16,7 +16,7 @@ import {
   SELECTION_HELP,
 } from "./selection.ts";
 import { withStore } from "./session.ts";
-import { defineCommand } from "./global_options.ts";
+import { commandConfig, defineCommand } from "./global_options.ts";
 
 /** Collects repeated `--label k=v` / `--annotation k=v` options into a record. */
 function pairs(flag: string) {
@@ -129,7 +129,7 @@ Examples:
     }
     // Refuse bad format options (a missing or invalid --name) before reading anything.
     renderOrRefuse(format, {}, render);
-    await withStore(call, async (opened) => {
+    await withStore(commandConfig(call.options), async (opened) => {
       const secrets = await readSelection(opened, selection, { version, skipErrors });
       const keyed = outputKeys(secrets, { env: format.envKeys, keepNames, stripPrefix });
       const text = renderOrRefuse(format, keyed, render);

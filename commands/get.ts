@@ -8,7 +8,7 @@ import { isPattern } from "../lib/core/names.ts";
 import { jsonExporter } from "../plugins/json.ts";
 import { printData } from "./output.ts";
 import { readSecrets, toRecord, withStore } from "./session.ts";
-import { defineCommand } from "./global_options.ts";
+import { commandConfig, defineCommand } from "./global_options.ts";
 
 /** The `get` command. */
 export const getCommand = defineCommand({
@@ -30,7 +30,7 @@ Examples:
     const { credential } = call.args;
     const { version } = call.options;
     const context = parseContext(call.args.context);
-    await withStore(call, async (opened) => {
+    await withStore(commandConfig(call.options), async (opened) => {
       if (isPattern(credential)) {
         const secrets = await readSecrets(opened, credential, { version, context });
         await printData(jsonExporter.render(toRecord(secrets)));

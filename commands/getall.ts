@@ -8,7 +8,7 @@ import { mapKeys } from "../plugins/env_keys.ts";
 import { FORMAT_NAMES, loadExporter } from "../plugins/catalog.ts";
 import { printData } from "./output.ts";
 import { readSecrets, toRecord, withStore } from "./session.ts";
-import { defineCommand } from "./global_options.ts";
+import { commandConfig, defineCommand } from "./global_options.ts";
 
 /** The `getall` command. */
 export const getallCommand = defineCommand({
@@ -38,7 +38,7 @@ Examples:
   async run(call) {
     const context = parseContext(call.args.context);
     const format = await loadExporter(call.options.format);
-    await withStore(call, async (opened) => {
+    await withStore(commandConfig(call.options), async (opened) => {
       const secrets = await readSecrets(opened, undefined, {
         version: call.options.version,
         context,

@@ -5,7 +5,7 @@
  */
 import { printData } from "./output.ts";
 import { withStore } from "./session.ts";
-import { defineCommand } from "./global_options.ts";
+import { commandConfig, defineCommand } from "./global_options.ts";
 
 /** The `list` command. */
 export const listCommand = defineCommand({
@@ -19,7 +19,7 @@ Examples:
   creds3 list
   creds3 list 'app/*'`,
   async run(call) {
-    await withStore(call, async ({ creds }) => {
+    await withStore(commandConfig(call.options), async ({ creds }) => {
       const entries = await creds.list(call.args.pattern);
       const width = Math.max(0, ...entries.map((e) => e.name.length));
       await printData(

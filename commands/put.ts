@@ -11,7 +11,7 @@ import { validateName, validateVersion } from "../lib/core/names.ts";
 import { promptValue } from "../lib/cli/prompt.ts";
 import { printMessage } from "./output.ts";
 import { withStore } from "./session.ts";
-import { defineCommand } from "./global_options.ts";
+import { commandConfig, defineCommand } from "./global_options.ts";
 
 /** The `put` command. */
 export const putCommand = defineCommand({
@@ -68,11 +68,14 @@ Examples:
     }
     const ctx = parseContext(pairs, { hide: true });
     const digest = writeDigest(call.options.digest);
+    // Every setting is checked before the value is asked for or read: a mistake in one is
+    // reported before anyone types a secret or a pipe is drained.
+    const config = commandConfig(call.options);
     // Without -P there is a value argument (checked above).
     const text = prompt || value === undefined
       ? await promptValue(credential)
       : await readValue(value);
-    await withStore(call, async ({ creds }) => {
+    await withStore(config, async ({ creds }) => {
       const stored = await creds.put(credential, text, {
         version,
         autoversion,

@@ -8,16 +8,17 @@ import type { Config } from "../lib/config/config.ts";
 import type { ReadOptions, Secret } from "../lib/core/credential_store.ts";
 import { Creds3Error } from "../lib/core/errors.ts";
 import type { Opened } from "../lib/open.ts";
-import { commandConfig, type GlobalValues } from "./global_options.ts";
 import { printMessage, printWarning } from "./output.ts";
 import { progressReporter } from "../lib/cli/progress.ts";
 
-/** Runs `fn` with the store the command's options name, closing connections afterwards. */
+/**
+ * Runs `fn` with the store `config` names (see `commandConfig`), closing connections
+ * afterwards.
+ */
 export async function withStore<T>(
-  call: { readonly options: GlobalValues },
+  config: Config,
   fn: (opened: Opened, config: Config) => Promise<T>,
 ): Promise<T> {
-  const config = commandConfig(call.options);
   // Loaded here, not at start-up: `--help` and usage errors need none of the store code.
   const { openCredentialStore } = await import("../lib/open.ts");
   const opened = await openCredentialStore(config);

@@ -8,7 +8,7 @@ import { createMasterKey, readMasterKey } from "../lib/keys/local.ts";
 import { canSetup, type SetupStep } from "../lib/stores/store.ts";
 import { printMessage, printWarning } from "./output.ts";
 import { withStore } from "./session.ts";
-import { defineCommand } from "./global_options.ts";
+import { commandConfig, defineCommand } from "./global_options.ts";
 
 function report(steps: readonly SetupStep[]): void {
   for (const { step, outcome, detail } of steps) {
@@ -48,7 +48,7 @@ Examples:
   creds3 setup -l my-bucket --fix`,
   async run(call) {
     const { createKey, fix } = call.options;
-    await withStore(call, async ({ creds, aws }, config) => {
+    await withStore(commandConfig(call.options), async ({ creds, aws }, config) => {
       const steps = canSetup(creds.store) ? await creds.store.setup({ fix }) : [];
       report(steps);
       const failed = steps.filter((s) => s.outcome === "failed");

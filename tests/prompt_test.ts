@@ -189,3 +189,36 @@ Deno.test("prompt: without a terminal, or with a value argument, put -P is a usa
     await s.cleanup();
   }
 });
+
+Deno.test("prompt: put reports a bad configuration before it asks for or reads the value", async () => {
+  const s = await localStore();
+  try {
+    // If the prompt came first, Ctrl-C answers it and the error is about the cancel instead.
+    const r = await onPty(s.put("db/early", "--timeout", "abc"), s.env, [["Value for", "\x03"]]);
+    strictEqual(r.code, 2, r.stderr);
+    match(r.stderr, /^creds3: error: Timeout 'abc' is not a number of seconds/);
+    ok(!r.shown.includes("Value for"), `prompted: ${JSON.stringify(r.shown)}`);
+
+    // Standard input stays open and empty: a put that read it first would wait here until
+    // the timer ends it.
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--quiet", MAIN_TS, "put", "db/early", "-", "--max-attempts", "0"],
+      cwd: REPO_ROOT,
+      clearEnv: true,
+      env: s.env,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const timer = setTimeout(() => child.kill(), 30_000);
+    const out = await child.output().finally(() => clearTimeout(timer));
+    await child.stdin.close().catch(() => {});
+    const stderr = new TextDecoder().decode(out.stderr);
+    strictEqual(out.signal, null, "put waited for standard input before checking its options");
+    strictEqual(out.code, 2, stderr);
+    match(stderr, /^creds3: error: Attempt count '0' is not a whole number from 1 to 1024/);
+    strictEqual((await runCli(["list"], { env: s.env })).stdout, "");
+  } finally {
+    await s.cleanup();
+  }
+});
