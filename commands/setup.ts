@@ -57,7 +57,7 @@ Examples:
           `Setup of ${creds.store.description} did not finish: ${
             failed.map((s) => s.step).join(", ")
           } failed`,
-          { hint: "the credentials need the admin policy: see 'creds3 policy admin'" },
+          { reason: { type: "setup-failed" } },
         );
       }
       const key = config.key;

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { ExportError } from "./errors.ts";
+import { ExportError } from "../lib/core/errors.ts";
 import type { Exporter } from "./types.ts";
 
 const LOADERS: Readonly<Record<string, () => Promise<Exporter>>> = {

@@ -7,7 +7,7 @@
 
 import { csvExporter } from "./csv.ts";
 import { dotenvExporter } from "./dotenv.ts";
-import { ExportError } from "./errors.ts";
+import { ExportError } from "../lib/core/errors.ts";
 import { jsonExporter } from "./json.ts";
 import { k8sExporter } from "./k8s.ts";
 import { propertiesExporter } from "./properties.ts";
@@ -16,7 +16,7 @@ import { tfvarsExporter } from "./tfvars.ts";
 import type { Exporter } from "./types.ts";
 import { yamlExporter } from "./yaml.ts";
 
-export { ExportError } from "./errors.ts";
+export { ExportError } from "../lib/core/errors.ts";
 export type { Exporter, RenderOptions } from "./types.ts";
 
 /** Every output format, the default (`json`) first. */

@@ -37,7 +37,6 @@ export interface Config extends AwsSettings {
   maxAttempts: number;
   /** Milliseconds one AWS request attempt may take (connecting included) before it is retried. */
   timeoutMs: number;
-  debug: boolean;
 }
 
 const DEFAULT_CONCURRENCY = 32;
@@ -52,7 +51,7 @@ export function defaultLocalKeyPath(env: Env): string {
     (env.HOME ? join(env.HOME, ".config") : undefined);
   if (!base) {
     throw new UsageError("Cannot find a home for the local master key: HOME is not set", {
-      hint: "name the key with -k local:PATH or CREDS3_KEY",
+      reason: { type: "no-home" },
     });
   }
   return join(base, "creds3", "master.key");
@@ -117,6 +116,5 @@ export function resolveConfig(options: GlobalOptions, env: Env): Config {
       ) *
         1000,
     ),
-    debug: options.debug ?? false,
   };
 }

@@ -10,7 +10,7 @@
  */
 import { dirname } from "../core/paths.ts";
 import { canonicalContext, type EncryptionContext } from "../core/context.ts";
-import { KeyProviderError, NotFoundError } from "../core/errors.ts";
+import { KeyProviderError, NotFoundError, osErrorCode } from "../core/errors.ts";
 import type { DataKey, KeyProvider } from "./key_provider.ts";
 
 const MAGIC = new TextEncoder().encode("C3L1");
@@ -26,17 +26,19 @@ export async function readMasterKey(path: string): Promise<Uint8Array<ArrayBuffe
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
       throw new NotFoundError(`Local master key '${path}' does not exist`, {
-        hint: "create it with 'creds3 setup --create-key', or name another with -k local:PATH",
+        reason: { type: "no-local-key", path },
       });
     }
-    throw new KeyProviderError(`Cannot read local master key '${path}': ${(e as Error).message}`);
+    throw new KeyProviderError(`Cannot read local master key '${path}': ${(e as Error).message}`, {
+      code: osErrorCode(e),
+    });
   }
   if (Deno.build.os !== "windows" && info.mode !== null && (info.mode & 0o077) !== 0) {
     throw new KeyProviderError(
       `Local master key '${path}' is accessible by others (mode ${
         (info.mode & 0o777).toString(8).padStart(3, "0")
       })`,
-      { hint: `restrict it with 'chmod 600 ${path}'` },
+      { reason: { type: "key-too-open", path } },
     );
   }
   const bytes = await Deno.readFile(path);
@@ -72,7 +74,10 @@ export async function createMasterKey(path: string): Promise<boolean> {
     return true;
   } catch (e) {
     if (e instanceof Deno.errors.AlreadyExists) return false;
-    throw new KeyProviderError(`Cannot create local master key '${path}': ${(e as Error).message}`);
+    throw new KeyProviderError(
+      `Cannot create local master key '${path}': ${(e as Error).message}`,
+      { code: osErrorCode(e) },
+    );
   } finally {
     await Deno.remove(temp).catch(() => {});
   }
@@ -117,7 +122,7 @@ export class LocalKeyProvider implements KeyProvider {
     const head = wrapped.subarray(0, MAGIC.length);
     if (wrapped.length < MAGIC.length + NONCE_BYTES + 16 || !head.every((b, i) => b === MAGIC[i])) {
       throw new KeyProviderError("The data key was not wrapped by a local master key", {
-        hint: "it may be a KMS-wrapped key: use -k with the KMS key instead of a local key",
+        reason: { type: "foreign-data-key" },
       });
     }
     const iv = wrapped.slice(MAGIC.length, MAGIC.length + NONCE_BYTES);

@@ -373,7 +373,8 @@ async function ensureBucket(
     if (code === "BucketAlreadyOwnedByYou") return await bucketRegion(s3, client, options);
     if (code === "BucketAlreadyExists") {
       throw new StoreError(`Bucket '${Bucket}' belongs to another account`, {
-        hint: "bucket names are global: choose another with -l",
+        reason: { type: "bucket-taken", bucket: Bucket },
+        code,
       });
     }
     return { step, outcome: "failed", detail: `cannot create it: ${describeAwsError(e)}` };
