@@ -38,6 +38,9 @@ Examples:
   async run(call) {
     const context = parseContext(call.list("context"));
     const format = await loadExporter(call.string("format")!);
+    // A format that needs options getall does not have (k8s needs a name) is refused here,
+    // before the store is opened.
+    format.render({});
     await withStore(call, async (opened) => {
       const secrets = await readSecrets(opened, undefined, {
         version: call.string("version"),
