@@ -6,7 +6,7 @@
 import type { CommandSpec } from "../lib/cli/parse.ts";
 import { writeFileAtomic } from "../lib/cli/atomic_file.ts";
 import { UsageError } from "../lib/core/errors.ts";
-import { FORMAT_NAMES, loadExporter } from "../plugins/catalog.ts";
+import { FORMAT_NAMES, loadExporter } from "../plugins/registry.ts";
 import type { RenderOptions } from "../plugins/types.ts";
 import { printData, printMessage } from "./output.ts";
 import { outputKeys, parseSelection, readSelection, SELECTION_HELP } from "./selection.ts";

@@ -6,7 +6,7 @@
 import type { CommandSpec } from "../lib/cli/parse.ts";
 import { parseContext } from "../lib/core/context.ts";
 import { mapKeys } from "../plugins/env_keys.ts";
-import { FORMAT_NAMES, loadExporter } from "../plugins/catalog.ts";
+import { FORMAT_NAMES, loadExporter } from "../plugins/registry.ts";
 import { printData } from "./output.ts";
 import { readSecrets, toRecord, withStore } from "./session.ts";
 
