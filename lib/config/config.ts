@@ -118,3 +118,24 @@ export function resolveConfig(options: GlobalOptions, env: Env): Config {
     ),
   };
 }
+
+/**
+ * The configuration the command line resolves when given no flags: `CREDS3_*` and standard
+ * `AWS_*` variables from `env`, then the defaults. Replace typed fields by spreading, e.g.
+ * `{ ...configFromEnv(env), concurrency: 8 }` (a location given so keeps the key `env` chose).
+ *
+ * @example
+ * ```ts
+ * import { configFromEnv } from "./config.ts";
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ *
+ * const config = configFromEnv({ CREDS3_LOCATION: "my-bucket/app", AWS_REGION: "eu-west-1" });
+ * deepStrictEqual(config.location, { kind: "s3", bucket: "my-bucket", prefix: "app/" });
+ * deepStrictEqual(config.key, { kind: "kms", id: "alias/creds3" });
+ * strictEqual(config.region, "eu-west-1");
+ * strictEqual(config.concurrency, 32);
+ * ```
+ */
+export function configFromEnv(env: Env): Config {
+  return resolveConfig({}, env);
+}
