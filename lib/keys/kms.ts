@@ -8,17 +8,27 @@ import type { KMSClient } from "@aws-sdk/client-kms";
 import { awsErrorCode, describeAwsError, noCredentials } from "../aws/errors.ts";
 import type { EncryptionContext } from "../core/context.ts";
 import { Creds3Error, KeyProviderError } from "../core/errors.ts";
-import type { DataKey, KeyProvider } from "./key_provider.ts";
+import type { DataKey, KeyProvider, SetupKeyProvider } from "./key_provider.ts";
 
 /** The KMS key used when none is given. */
 export const DEFAULT_KMS_KEY = "alias/creds3";
 
 /** A key provider over one KMS key and one KMS client. */
-export class KmsKeyProvider implements KeyProvider {
+export class KmsKeyProvider implements KeyProvider, SetupKeyProvider {
   readonly description: string;
 
   constructor(readonly client: KMSClient, readonly keyId: string = DEFAULT_KMS_KEY) {
     this.description = `kms:${keyId}`;
+  }
+
+  /**
+   * When asked, makes sure the key exists and is enabled, creating it when it is an alias that
+   * does not exist (see kms_setup.ts). Without `create` it checks nothing: that takes a request.
+   */
+  async setupKey(options: { create?: boolean; report: (line: string) => void }): Promise<void> {
+    if (!options.create) return;
+    const { ensureKmsKey } = await import("./kms_setup.ts");
+    options.report(await ensureKmsKey(this.client, this.keyId));
   }
 
   async generateDataKey(context: EncryptionContext): Promise<DataKey> {

@@ -11,7 +11,7 @@
 import { dirname } from "../core/paths.ts";
 import { canonicalContext, type EncryptionContext } from "../core/context.ts";
 import { KeyProviderError, NotFoundError, osErrorCode } from "../core/errors.ts";
-import type { DataKey, KeyProvider } from "./key_provider.ts";
+import type { DataKey, KeyProvider, SetupKeyProvider } from "./key_provider.ts";
 
 const MAGIC = new TextEncoder().encode("C3L1");
 const MASTER_KEY_BYTES = 32;
@@ -84,7 +84,7 @@ export async function createMasterKey(path: string): Promise<boolean> {
 }
 
 /** A key provider over a local master key file. The file is read once, on first use. */
-export class LocalKeyProvider implements KeyProvider {
+export class LocalKeyProvider implements KeyProvider, SetupKeyProvider {
   readonly description: string;
   #key?: Promise<CryptoKey>;
 
@@ -97,6 +97,17 @@ export class LocalKeyProvider implements KeyProvider {
       crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"])
     );
     return this.#key;
+  }
+
+  /** Creates the key file when asked and it is missing, then checks it (see readMasterKey). */
+  async setupKey(options: { create?: boolean; report: (line: string) => void }): Promise<void> {
+    if (options.create) {
+      const made = await createMasterKey(this.path);
+      options.report(
+        made ? `Created local master key '${this.path}'` : `Local master key '${this.path}' exists`,
+      );
+    }
+    await readMasterKey(this.path);
   }
 
   async generateDataKey(context: EncryptionContext): Promise<DataKey> {
