@@ -6,34 +6,24 @@
  */
 import { parse } from "./lib/cli/parse.ts";
 import { buildProgram } from "./commands/mod.ts";
+import { reportError } from "./commands/errors.ts";
 import { printData, printMessage } from "./commands/output.ts";
-import { Creds3Error, ExitCode } from "./lib/core/errors.ts";
 
 /** Runs the CLI with `args` and returns the exit code. */
 export async function main(args: string[]): Promise<number> {
+  let command: string | undefined;
   try {
     const parsed = parse(buildProgram(), args);
-    if (parsed.kind === "call") await parsed.call.command.run(parsed.call);
-    else await printData(parsed.text.endsWith("\n") ? parsed.text : parsed.text + "\n");
+    if (parsed.kind === "call") {
+      command = parsed.call.command.name;
+      await parsed.call.command.run(parsed.call);
+    } else await printData(parsed.text.endsWith("\n") ? parsed.text : parsed.text + "\n");
     return 0;
   } catch (error) {
-    return report(error, args.includes("--debug"));
+    const report = reportError(error, { command, debug: args.includes("--debug") });
+    for (const line of report.lines) printMessage(line);
+    return report.exitCode;
   }
-}
-
-function report(error: unknown, debug: boolean): number {
-  if (error instanceof ExitCode) return error.code;
-  if (error instanceof Creds3Error) {
-    printMessage(`creds3: error: ${error.message}`);
-    if (error.hint) printMessage(`creds3: hint: ${error.hint}`);
-    if (debug && error.cause instanceof Error) printMessage(error.cause.stack ?? "");
-    return error.exitCode;
-  }
-  const e = error instanceof Error ? error : new Error(String(error));
-  printMessage(`creds3: error: ${e.message}`);
-  if (debug) printMessage(e.stack ?? "");
-  else printMessage("creds3: hint: run again with --debug for details");
-  return 1;
 }
 
 if (import.meta.main) {

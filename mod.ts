@@ -1,11 +1,15 @@
 /**
  * creds3 as a library for Deno programs: the same credential store the `creds3` command line
  * uses, with its stores (S3, a local directory), key providers (AWS KMS, a local master key),
- * the envelope format, the typed errors, locations and the output formats.
+ * the typed errors and locations. More is in the subpath entries: `./envelope` (the stored
+ * format's encryption), `./aws` (AWS clients, settings and IAM policies) and `./formats` (the
+ * output formats).
  *
  * The {@link CredentialStore} joins a {@link Store} (where sealed secrets live) and a
  * {@link KeyProvider} (who wraps their data keys). Versions are immutable: a `put` of an
- * existing version is a {@link VersionExistsError}.
+ * existing version is a {@link VersionExistsError}. Errors are data: their class is the kind,
+ * and `reason`, `secret` and `code` say why, about which secret, and what a remote system
+ * answered.
  *
  * @example Put and get on a local directory store with a local master key
  * ```ts
@@ -33,17 +37,10 @@
  * await Deno.remove(dir, { recursive: true });
  * ```
  *
- * @example Read many secrets at once and render them as a dotenv file
+ * @example Read many secrets at once
  * ```ts
- * import {
- *   createMasterKey,
- *   CredentialStore,
- *   DirectoryStore,
- *   exporter,
- *   LocalKeyProvider,
- *   mapKeys,
- * } from "./mod.ts";
- * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ * import { createMasterKey, CredentialStore, DirectoryStore, LocalKeyProvider } from "./mod.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
  *
  * const dir = await Deno.makeTempDir();
  * await createMasterKey(`${dir}/master.key`);
@@ -52,18 +49,20 @@
  * const creds = new CredentialStore(store, new LocalKeyProvider(`${dir}/master.key`));
  * await creds.put("app/db-url", "postgres://db.example/app");
  * await creds.put("app/api-key", "demo-key");
+ * await creds.put("other/token", "not-selected");
  *
  * const { secrets, failures } = await creds.getMany("app/*");
  * deepStrictEqual(failures, []);
- * const record = Object.fromEntries(secrets.map((s) => [s.name, s.value]));
- * const text = exporter("dotenv").render(mapKeys(record, { style: "env", stripPrefix: "app/" }));
- * strictEqual(text, "API_KEY='demo-key'\nDB_URL='postgres://db.example/app'\n");
+ * deepStrictEqual(Object.fromEntries(secrets.map((s) => [s.name, s.value])), {
+ *   "app/api-key": "demo-key",
+ *   "app/db-url": "postgres://db.example/app",
+ * });
  * await Deno.remove(dir, { recursive: true });
  * ```
  *
- * @example The store the command line would open, from a location and a key spec
+ * @example The store the command line would open, from the environment
  * ```ts
- * import { openCredentialStore, parseLocation, resolveConfig } from "./mod.ts";
+ * import { configFromEnv, openCredentialStore, parseLocation } from "./mod.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * deepStrictEqual(parseLocation("s3://my-bucket/app/prod"), {
@@ -74,7 +73,7 @@
  * // With CREDS3_LOCATION=my-bucket/app/prod and AWS credentials in the environment, this
  * // opens that S3 prefix with the KMS key alias/creds3 (not called here: it needs AWS).
  * async function readProd(): Promise<string> {
- *   const opened = await openCredentialStore(resolveConfig({}, Deno.env.toObject()));
+ *   const opened = await openCredentialStore(configFromEnv(Deno.env.toObject()));
  *   try {
  *     return (await opened.creds.get("db/password", { context: { env: "prod" } })).value;
  *   } finally {
@@ -118,26 +117,19 @@ export {
 export {
   canSetup,
   type ListOptions,
+  type SetupStep,
   type SetupStore,
   type Store,
   type StoredSecret,
 } from "./lib/stores/store.ts";
 export { DirectoryStore } from "./lib/stores/directory.ts";
-export { S3Store } from "./lib/stores/s3/store.ts";
+export { S3Store, type S3StoreOptions } from "./lib/stores/s3/store.ts";
 
 export type { DataKey, KeyProvider } from "./lib/keys/key_provider.ts";
 export { createMasterKey, LocalKeyProvider, readMasterKey } from "./lib/keys/local.ts";
 export { DEFAULT_KMS_KEY, KmsKeyProvider } from "./lib/keys/kms.ts";
 
-export {
-  DEFAULT_DIGEST,
-  type Digest,
-  openEnvelope,
-  READ_DIGESTS,
-  type SealedValue,
-  sealEnvelope,
-  WRITE_DIGESTS,
-} from "./lib/core/envelope.ts";
+export type { Digest } from "./lib/core/envelope.ts";
 export { type EncryptionContext, parseContext } from "./lib/core/context.ts";
 export {
   compareVersions,
@@ -150,9 +142,13 @@ export {
 
 export {
   Creds3Error,
+  type Creds3ErrorOptions,
+  ExportError,
   IntegrityError,
   KeyProviderError,
   NotFoundError,
+  type Reason,
+  type SecretRef,
   StoreError,
   UsageError,
   VersionExistsError,
@@ -165,20 +161,5 @@ export {
   parseLocation,
   type S3Location,
 } from "./lib/config/location.ts";
-export {
-  type Config,
-  type GlobalOptions,
-  type KeySpec,
-  resolveConfig,
-} from "./lib/config/config.ts";
+export { type Config, configFromEnv, type Env, type KeySpec } from "./lib/config/config.ts";
 export { openCredentialStore, type Opened } from "./lib/open.ts";
-
-export {
-  type Exporter,
-  exporter,
-  exporterNames,
-  ExportError,
-  exporters,
-  type RenderOptions,
-} from "./plugins/mod.ts";
-export { mapKeys, type MapKeysOptions } from "./plugins/env_keys.ts";

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { ExitCode, UsageError } from "../lib/core/errors.ts";
+import { UsageError } from "../lib/core/errors.ts";
+import { ExitCode } from "./errors.ts";
 import { runCommand } from "../lib/cli/run_command.ts";
 import { printWarning } from "./output.ts";
 import { outputKeys, parseSelection, readSelection, SELECTION_HELP } from "./selection.ts";
@@ -19,7 +20,7 @@ function childEnv(secrets: Record<string, string>, pristine: boolean): Record<st
   for (const [key, value] of Object.entries(secrets)) {
     if (key.includes("=")) {
       throw new UsageError(`Key '${key}' cannot be an environment variable name (it has a '=')`, {
-        hint: "leave out --keep-names, or select other secrets",
+        reason: { type: "key-has-equals" },
       });
     }
     if (value.includes("\0")) {
@@ -76,9 +77,7 @@ Examples:
   async run(call) {
     const argv = call.rest;
     if (argv === undefined || argv.length === 0) {
-      throw new UsageError("No command to run", {
-        hint: "give it after '--', e.g. creds3 exec 'app/*' -- ./server",
-      });
+      throw new UsageError("No command to run", { reason: { type: "no-command-to-run" } });
     }
     const { pattern, context } = call.args;
     const { pristine, keepNames, stripPrefix } = call.options;
@@ -86,7 +85,6 @@ Examples:
     const env = await withStore(commandConfig(call.options), async (opened) => {
       const secrets = await readSelection(opened, selection, {
         outcome: "the command was not started",
-        hint: "fix the access, or select only readable secrets with a pattern",
       });
       return childEnv(outputKeys(secrets, { env: true, keepNames, stripPrefix }), pristine);
     });

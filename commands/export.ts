@@ -5,16 +5,10 @@
  */
 import { writeFileAtomic } from "../lib/cli/atomic_file.ts";
 import { UsageError } from "../lib/core/errors.ts";
-import { FORMAT_NAMES, loadExporter } from "../plugins/catalog.ts";
-import type { Exporter, RenderOptions } from "../plugins/types.ts";
+import { FORMAT_NAMES, loadExporter } from "../plugins/registry.ts";
+import type { RenderOptions } from "../plugins/types.ts";
 import { printData, printMessage } from "./output.ts";
-import {
-  asUsageError,
-  outputKeys,
-  parseSelection,
-  readSelection,
-  SELECTION_HELP,
-} from "./selection.ts";
+import { outputKeys, parseSelection, readSelection, SELECTION_HELP } from "./selection.ts";
 import { withStore } from "./session.ts";
 import { commandConfig, defineCommand } from "./global_options.ts";
 
@@ -29,24 +23,6 @@ function pairs(flag: string) {
     }
     return { ...previous, [key]: pair.slice(eq + 1) };
   };
-}
-
-/** Renders, turning a refusal into a usage error. */
-function renderOrRefuse(
-  format: Exporter,
-  secrets: Record<string, string>,
-  options: RenderOptions,
-): string {
-  try {
-    return format.render(secrets, options);
-  } catch (error) {
-    throw asUsageError(
-      error,
-      /^Key '/.test((error as Error).message)
-        ? "change the keys with --strip-prefix, or choose another format"
-        : undefined,
-    );
-  }
 }
 
 /** The `export` command. */
@@ -128,11 +104,11 @@ Examples:
       }
     }
     // Refuse bad format options (a missing or invalid --name) before reading anything.
-    renderOrRefuse(format, {}, render);
+    format.render({}, render);
     await withStore(commandConfig(call.options), async (opened) => {
       const secrets = await readSelection(opened, selection, { version, skipErrors });
       const keyed = outputKeys(secrets, { env: format.envKeys, keepNames, stripPrefix });
-      const text = renderOrRefuse(format, keyed, render);
+      const text = format.render(keyed, render);
       if (output === undefined) return await printData(text);
       await writeFileAtomic(output, new TextEncoder().encode(text));
       const count = `${secrets.length} secret${secrets.length === 1 ? "" : "s"}`;

@@ -5,7 +5,7 @@
  */
 import { parseContext } from "../lib/core/context.ts";
 import { mapKeys } from "../plugins/env_keys.ts";
-import { FORMAT_NAMES, loadExporter } from "../plugins/catalog.ts";
+import { FORMAT_NAMES, loadExporter } from "../plugins/registry.ts";
 import { printData } from "./output.ts";
 import { readSecrets, toRecord, withStore } from "./session.ts";
 import { commandConfig, defineCommand } from "./global_options.ts";
@@ -38,6 +38,9 @@ Examples:
   async run(call) {
     const context = parseContext(call.args.context);
     const format = await loadExporter(call.options.format);
+    // A format that needs options getall does not have (k8s needs a name) is refused here,
+    // before the store is opened.
+    format.render({});
     await withStore(commandConfig(call.options), async (opened) => {
       const secrets = await readSecrets(opened, undefined, {
         version: call.options.version,

@@ -24,11 +24,12 @@ Examples:
     if (name === undefined) return await printData(helpText(program));
     const target = program.commands.find((c) => c.name === name);
     if (!target) {
-      const suggestion = closest(name, program.commands.map((c) => c.name));
       throw new UsageError(`Unknown command '${name}'`, {
-        hint: suggestion
-          ? `did you mean '${suggestion}'? Run 'creds3 help' for the list`
-          : "run 'creds3 help' for the list of commands",
+        reason: {
+          type: "unknown-command",
+          program: program.name,
+          suggestion: closest(name, program.commands.map((c) => c.name)),
+        },
       });
     }
     await printData(helpText(program, target));

@@ -62,9 +62,7 @@ Examples:
       throw new UsageError("-P asks for the value on the terminal: give no value argument");
     }
     if (!prompt && value === undefined) {
-      throw new UsageError("The value is missing", {
-        hint: "give it as an argument, @FILE, - for standard input, or -P to be asked for it",
-      });
+      throw new UsageError("The value is missing", { reason: { type: "value-missing" } });
     }
     const ctx = parseContext(pairs, { hide: true });
     const digest = writeDigest(call.options.digest);

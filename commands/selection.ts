@@ -9,7 +9,6 @@ import type { Secret } from "../lib/core/credential_store.ts";
 import { mapKeys } from "../plugins/env_keys.ts";
 import { NotFoundError, UsageError } from "../lib/core/errors.ts";
 import type { Opened } from "../lib/open.ts";
-import { ExportError } from "../plugins/errors.ts";
 import { readSecrets, toRecord } from "./session.ts";
 
 /** The help text that explains the operands. */
@@ -46,7 +45,7 @@ export function parseSelection(operands: readonly string[]): Selection {
 export async function readSelection(
   opened: Opened,
   selection: Selection,
-  options: { version?: string; skipErrors?: boolean; outcome?: string; hint?: string },
+  options: { version?: string; skipErrors?: boolean; outcome?: string },
 ): Promise<Secret[]> {
   const { pattern } = selection;
   const secrets = await readSecrets(opened, pattern, { ...options, context: selection.context });
@@ -59,7 +58,7 @@ export async function readSelection(
         options.version === undefined
           ? `No credential matches '${pattern}'`
           : `No credential matching '${pattern}' has version '${options.version}'`,
-        { hint: "see the stored names with 'creds3 list'" },
+        { reason: { type: "no-match" } },
       );
     }
   }
@@ -75,28 +74,15 @@ export interface KeyOptions {
 }
 
 /**
- * Maps secret names to output keys (see plugins/env_keys.ts); a collision or empty key is a
- * usage error that names the secrets.
+ * Maps secret names to output keys (see plugins/env_keys.ts); a collision or an empty key is an
+ * `ExportError` that names the secrets.
  */
 export function outputKeys(
   secrets: readonly Secret[],
   options: KeyOptions,
 ): Record<string, string> {
-  try {
-    return mapKeys(toRecord(secrets), {
-      style: options.env && !options.keepNames ? "env" : "keep",
-      stripPrefix: options.stripPrefix,
-    });
-  } catch (error) {
-    throw asUsageError(
-      error,
-      "select fewer secrets with a pattern, or change the keys with --strip-prefix",
-    );
-  }
-}
-
-/** An exporter's refusal as a usage error (exit 2) with `hint`; other errors unchanged. */
-export function asUsageError(error: unknown, hint?: string): unknown {
-  if (!(error instanceof ExportError)) return error;
-  return new UsageError(error.message, { hint, cause: error });
+  return mapKeys(toRecord(secrets), {
+    style: options.env && !options.keepNames ? "env" : "keep",
+    stripPrefix: options.stripPrefix,
+  });
 }

@@ -8,6 +8,7 @@ import type { Config } from "../lib/config/config.ts";
 import type { ReadOptions, Secret } from "../lib/core/credential_store.ts";
 import { Creds3Error } from "../lib/core/errors.ts";
 import type { Opened } from "../lib/open.ts";
+import { secretLabel } from "./errors.ts";
 import { printMessage, printWarning } from "./output.ts";
 import { progressReporter } from "../lib/cli/progress.ts";
 
@@ -41,8 +42,6 @@ export async function readSecrets(
     skipErrors?: boolean;
     /** What the failure means for the command (default "nothing was printed"). */
     outcome?: string;
-    /** The hint when the failures carry none (default: fix the access, or --skip-errors). */
-    hint?: string;
   },
 ): Promise<Secret[]> {
   const { secrets, failures } = await opened.creds.getMany(pattern, {
@@ -50,22 +49,16 @@ export async function readSecrets(
     onProgress: progressReporter("reading secrets"),
   });
   for (const f of failures) {
-    const text = `'${f.name}' version ${f.version}: ${
-      f.error.message.replace(`'${f.name}' version ${f.version}: `, "")
-    }`;
+    const text = `${secretLabel(f)}: ${f.error.message}`;
     if (options.skipErrors) printWarning(`skipped ${text}`);
     else printMessage(`creds3: error: ${text}`);
   }
   if (failures.length > 0 && !options.skipErrors) {
-    const hint = failures.find((f) => f.error instanceof Creds3Error && f.error.hint);
     throw new Creds3Error(
       `${failures.length} of ${failures.length + secrets.length} secrets could not be read; ${
         options.outcome ?? "nothing was printed"
       }`,
-      {
-        hint: (hint?.error as Creds3Error | undefined)?.hint ?? options.hint ??
-          "fix the access, or leave unreadable secrets out with --skip-errors",
-      },
+      { reason: { type: "unreadable-secrets", errors: failures.map((f) => f.error) } },
     );
   }
   return secrets;

@@ -4,7 +4,7 @@
  * @module
  */
 import { StoreError } from "../lib/core/errors.ts";
-import { createMasterKey, readMasterKey } from "../lib/keys/local.ts";
+import { canSetupKey } from "../lib/keys/key_provider.ts";
 import { canSetup, type SetupStep } from "../lib/stores/store.ts";
 import { printMessage, printWarning } from "./output.ts";
 import { withStore } from "./session.ts";
@@ -48,7 +48,7 @@ Examples:
   creds3 setup -l my-bucket --fix`,
   async run(call) {
     const { createKey, fix } = call.options;
-    await withStore(commandConfig(call.options), async ({ creds, aws }, config) => {
+    await withStore(commandConfig(call.options), async ({ creds }) => {
       const steps = canSetup(creds.store) ? await creds.store.setup({ fix }) : [];
       report(steps);
       const failed = steps.filter((s) => s.outcome === "failed");
@@ -57,23 +57,11 @@ Examples:
           `Setup of ${creds.store.description} did not finish: ${
             failed.map((s) => s.step).join(", ")
           } failed`,
-          { hint: "the credentials need the admin policy: see 'creds3 policy admin'" },
+          { reason: { type: "setup-failed" } },
         );
       }
-      const key = config.key;
-      if (key.kind === "local") {
-        if (createKey) {
-          const made = await createMasterKey(key.path);
-          printMessage(
-            made
-              ? `Created local master key '${key.path}'`
-              : `Local master key '${key.path}' exists`,
-          );
-        }
-        await readMasterKey(key.path);
-      } else if (createKey) {
-        const { ensureKmsKey } = await import("../lib/keys/kms_setup.ts");
-        printMessage(await ensureKmsKey(await aws!.kms(), key.id));
+      if (canSetupKey(creds.keys)) {
+        await creds.keys.setupKey({ create: createKey, report: printMessage });
       }
       if (steps.some((s) => s.outcome === "differs")) {
         printMessage("creds3: hint: run 'creds3 setup --fix' to change what differs");

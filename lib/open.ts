@@ -8,7 +8,12 @@ import { AwsClients } from "./aws/clients.ts";
 import type { Config } from "./config/config.ts";
 import { CredentialStore } from "./core/credential_store.ts";
 import type { EncryptionContext } from "./core/context.ts";
-import type { DataKey, KeyProvider } from "./keys/key_provider.ts";
+import {
+  canSetupKey,
+  type DataKey,
+  type KeyProvider,
+  type SetupKeyProvider,
+} from "./keys/key_provider.ts";
 import { LocalKeyProvider } from "./keys/local.ts";
 import type { Location } from "./config/location.ts";
 import { DirectoryStore } from "./stores/directory.ts";
@@ -18,7 +23,6 @@ import type { Store } from "./stores/store.ts";
 export interface Opened {
   creds: CredentialStore;
   location: Location;
-  aws?: AwsClients;
   /** Releases network connections. */
   close(): Promise<void>;
 }
@@ -28,8 +32,8 @@ async function defaultLocation(aws: AwsClients): Promise<Location> {
   return { kind: "s3", bucket: `credential-store-${await aws.accountId()}`, prefix: "" };
 }
 
-/** A key provider made on first use, so commands that never touch keys never load KMS. */
-class LazyKeyProvider implements KeyProvider {
+/** The KMS key provider, made on first use, so commands that never touch keys never load KMS. */
+class LazyKeyProvider implements KeyProvider, SetupKeyProvider {
   #made?: Promise<KeyProvider>;
 
   constructor(readonly description: string, readonly make: () => Promise<KeyProvider>) {}
@@ -51,21 +55,29 @@ class LazyKeyProvider implements KeyProvider {
   async decryptDataKey(wrapped: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
     return (await this.#provider()).decryptDataKey(wrapped, context);
   }
+
+  async setupKey(options: { create?: boolean; report: (line: string) => void }): Promise<void> {
+    // Without `create` a KMS key is not checked (that would take a request): nothing to load.
+    if (!options.create) return;
+    const provider = await this.#provider();
+    if (canSetupKey(provider)) await provider.setupKey(options);
+  }
 }
 
 /** Opens the store and key provider that `config` names. */
 export async function openCredentialStore(config: Config): Promise<Opened> {
-  const needsAws = config.location?.kind !== "directory" || config.key.kind === "kms";
-  const aws = needsAws ? new AwsClients(config) : undefined;
-  const location = config.location ?? await defaultLocation(aws!);
+  // Made on first use: a directory store with a local key never needs AWS.
+  let aws: AwsClients | undefined;
+  const clients = () => aws ??= new AwsClients(config);
+  const location = config.location ?? await defaultLocation(clients());
   let store: Store;
   if (location.kind === "directory") {
     store = new DirectoryStore(location.path);
   } else {
     const { S3Store } = await import("./stores/s3/store.ts");
-    store = new S3Store(await aws!.s3(), location.bucket, location.prefix, {
-      region: await aws!.region(),
-      compatible: aws!.customS3Endpoint,
+    store = new S3Store(await clients().s3(), location.bucket, location.prefix, {
+      region: await clients().region(),
+      compatible: clients().customS3Endpoint,
       plainHttp: config.endpoints.s3?.startsWith("http:") ?? false,
     });
   }
@@ -74,8 +86,8 @@ export async function openCredentialStore(config: Config): Promise<Opened> {
     ? new LocalKeyProvider(spec.path)
     : new LazyKeyProvider(`kms:${spec.id}`, async () => {
       const { KmsKeyProvider } = await import("./keys/kms.ts");
-      return new KmsKeyProvider(await aws!.kms(), spec.id);
+      return new KmsKeyProvider(await clients().kms(), spec.id);
     });
   const creds = new CredentialStore(store, keys, { concurrency: config.concurrency });
-  return { creds, location, aws, close: async () => await aws?.destroy() };
+  return { creds, location, close: async () => await aws?.destroy() };
 }

@@ -42,7 +42,7 @@
  */
 
 import { validateEnvKey } from "./env_keys.ts";
-import { ExportError } from "./errors.ts";
+import { ExportError } from "../lib/core/errors.ts";
 import type { Exporter } from "./types.ts";
 
 // Stops dotenv's search for a closing quote after a value that ends in a backslash: a quote

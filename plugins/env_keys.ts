@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ExportError } from "./errors.ts";
+import { ExportError } from "../lib/core/errors.ts";
 
 /** How {@linkcode mapKeys} turns secret names into keys. */
 export interface MapKeysOptions {
@@ -83,11 +83,14 @@ export function mapKeys(
         stripped === name
           ? `Secret '${name}' maps to an empty key`
           : `Secret '${name}' maps to an empty key after removing prefix '${prefix}'`,
+        { reason: { type: "key-empty", name } },
       );
     }
     const other = sources.get(key);
     if (other !== undefined) {
-      throw new ExportError(`Secrets '${other}' and '${name}' both map to key '${key}'`);
+      throw new ExportError(`Secrets '${other}' and '${name}' both map to key '${key}'`, {
+        reason: { type: "key-collision", key, names: [other, name] },
+      });
     }
     sources.set(key, name);
     entries.push([key, secrets[name]]);
@@ -115,6 +118,7 @@ export function validateEnvKey(key: string): void {
   if (!ENV_KEY.test(key)) {
     throw new ExportError(
       `Key '${key}' is not a valid environment variable name (letters, digits and '_', not starting with a digit)`,
+      { reason: { type: "key-invalid", key } },
     );
   }
 }

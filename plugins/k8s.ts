@@ -4,7 +4,7 @@
  * @module
  */
 
-import { ExportError } from "./errors.ts";
+import { ExportError } from "../lib/core/errors.ts";
 import type { Exporter, RenderOptions } from "./types.ts";
 import { stringifyYaml, type YamlTree } from "./yaml.ts";
 
@@ -31,7 +31,9 @@ function isQualifiedName(key: string): boolean {
 function metadata(options: RenderOptions): [string, YamlTree][] {
   const { name, namespace, labels, annotations } = options;
   if (name === undefined || name === "") {
-    throw new ExportError("The k8s format needs a name for the Secret");
+    throw new ExportError("The k8s format needs a name for the Secret", {
+      reason: { type: "option-missing", format: "k8s", option: "name" },
+    });
   }
   if (!isSubdomain(name)) {
     throw new ExportError(
@@ -116,6 +118,7 @@ export const k8sExporter: Exporter = {
       ) {
         throw new ExportError(
           `Key '${key}' is not a valid Kubernetes Secret key (letters, digits, '-', '_' and '.', at most 253 characters)`,
+          { reason: { type: "key-invalid", key } },
         );
       }
     }

@@ -1,35 +1,33 @@
 /**
- * The exporter registry. Adding a format is one file in this folder and one
- * line in {@linkcode exporters}.
+ * The output formats for Deno programs (`@creds3/creds3/formats`): render a flat map of secret
+ * names to values as JSON, YAML, CSV, dotenv, shell, a Kubernetes Secret, tfvars or Java
+ * properties, and map names to environment-variable keys. Importing this module loads every
+ * format from the registry (`./registry.ts`); {@linkcode loadExporter} alone loads one.
+ *
+ * @example Render secrets as a dotenv file
+ * ```ts
+ * import { exporter, mapKeys } from "./mod.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const secrets = { "app/db-url": "postgres://db.example/app", "app/api-key": "demo-key" };
+ * const text = exporter("dotenv").render(mapKeys(secrets, { style: "env", stripPrefix: "app/" }));
+ * strictEqual(text, "API_KEY='demo-key'\nDB_URL='postgres://db.example/app'\n");
+ * ```
  *
  * @module
  */
-
-import { csvExporter } from "./csv.ts";
-import { dotenvExporter } from "./dotenv.ts";
-import { ExportError } from "./errors.ts";
-import { jsonExporter } from "./json.ts";
-import { k8sExporter } from "./k8s.ts";
-import { propertiesExporter } from "./properties.ts";
-import { shellExporter } from "./shell.ts";
-import { tfvarsExporter } from "./tfvars.ts";
+import { FORMAT_NAMES, loadExporter, unknownFormat } from "./registry.ts";
 import type { Exporter } from "./types.ts";
-import { yamlExporter } from "./yaml.ts";
 
-export { ExportError } from "./errors.ts";
+export { FORMAT_NAMES, loadExporter } from "./registry.ts";
+export { ExportError } from "../lib/core/errors.ts";
 export type { Exporter, RenderOptions } from "./types.ts";
+export { envKey, mapKeys, type MapKeysOptions, validateEnvKey } from "./env_keys.ts";
 
-/** Every output format, the default (`json`) first. */
-export const exporters: readonly Exporter[] = Object.freeze([
-  jsonExporter,
-  yamlExporter,
-  csvExporter,
-  dotenvExporter,
-  shellExporter,
-  k8sExporter,
-  tfvarsExporter,
-  propertiesExporter,
-]);
+/** Every output format, in registry order (the default, `json`, first). */
+export const exporters: readonly Exporter[] = Object.freeze(
+  await Promise.all(FORMAT_NAMES.map(loadExporter)),
+);
 
 /**
  * The names of all formats, in registry order.
@@ -43,7 +41,7 @@ export const exporters: readonly Exporter[] = Object.freeze([
  * ```
  */
 export function exporterNames(): string[] {
-  return exporters.map((e) => e.name);
+  return [...FORMAT_NAMES];
 }
 
 /**
@@ -61,10 +59,6 @@ export function exporterNames(): string[] {
  */
 export function exporter(name: string): Exporter {
   const found = exporters.find((e) => e.name === name);
-  if (found === undefined) {
-    throw new ExportError(
-      `Unknown format '${name}' (valid formats: ${exporterNames().join(", ")})`,
-    );
-  }
+  if (found === undefined) throw unknownFormat(name);
   return found;
 }

@@ -5,7 +5,7 @@
  */
 
 import { validateEnvKey } from "./env_keys.ts";
-import { ExportError } from "./errors.ts";
+import { ExportError } from "../lib/core/errors.ts";
 import type { Exporter } from "./types.ts";
 
 /**

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { ExportError } from "./errors.ts";
+import { ExportError } from "../lib/core/errors.ts";
 import type { Exporter } from "./types.ts";
 
 const HCL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -64,6 +64,7 @@ export const tfvarsExporter: Exporter = {
       if (!HCL_IDENTIFIER.test(key)) {
         throw new ExportError(
           `Key '${key}' is not a valid Terraform variable name (letters, digits, '_' and '-', not starting with a digit or '-')`,
+          { reason: { type: "key-invalid", key } },
         );
       }
     }

@@ -6,6 +6,7 @@
 import { deepStrictEqual, match, ok, strictEqual, throws } from "node:assert/strict";
 import { type Call, parse, type ProgramSpec } from "../lib/cli/mod.ts";
 import { UsageError } from "../lib/core/errors.ts";
+import { errorHint } from "../commands/errors.ts";
 
 const program: ProgramSpec = {
   name: "tool",
@@ -82,7 +83,7 @@ function usageError(argv: string[], message: RegExp, hint?: RegExp): UsageError 
   throws(() => parse(program, argv), (e) => (caught = e) instanceof UsageError);
   const error = caught as UsageError;
   match(error.message, message, argv.join(" "));
-  if (hint) match(error.hint ?? "", hint, argv.join(" "));
+  if (hint) match(errorHint(error) ?? "", hint, argv.join(" "));
   return error;
 }
 
@@ -179,16 +180,16 @@ Deno.test("cli parser: every bad input is a usage error naming the problem", () 
 
 Deno.test("cli parser: with secret arguments, unknown options and bad values are not echoed", () => {
   const unknown = usageError(["put", "db", "-made-up-secret"], /^Unknown option \(not shown/);
-  ok(!`${unknown.message}${unknown.hint}`.includes("made-up"), unknown.message);
-  match(unknown.hint ?? "", /values starting with '-' go after '--'/);
+  ok(!`${unknown.message}${errorHint(unknown)}`.includes("made-up"), unknown.message);
+  match(errorHint(unknown) ?? "", /values starting with '-' go after '--'/);
   const typo = usageError(["put", "--autoversio", "db", "v"], /^Unknown option \(not shown/);
-  match(typo.hint ?? "", /^did you mean '--autoversion'\? Else: values starting/);
+  match(errorHint(typo) ?? "", /^did you mean '--autoversion'\? Else: values starting/);
   const digest = usageError(["put", "db", "-d", "-made-up"], /argument \(not shown/);
   ok(!digest.message.includes("made-up"), digest.message);
   match(digest.message, /Allowed choices are SHA256, SHA512$/);
   // An attached value (`-vS3cret`) may itself be a secret that starts with '-v'.
   const attached = usageError(["put", "db", "-vmade-up"], /not attached to the flag$/);
-  ok(!`${attached.message}${attached.hint}`.includes("made-up"), attached.message);
+  ok(!`${attached.message}${errorHint(attached)}`.includes("made-up"), attached.message);
   // A cluster is checked whole: `-hmade-up` is not a request for help.
   usageError(["put", "db", "-hmade-up"], /^Unknown option \(not shown/);
   strictEqual(call("export", "-fjson").string("format"), "json");

@@ -2,7 +2,7 @@
 
 import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
 import { envKey, mapKeys, validateEnvKey } from "../plugins/env_keys.ts";
-import { ExportError } from "../plugins/errors.ts";
+import { ExportError } from "../lib/core/errors.ts";
 
 /** Asserts an ExportError whose message contains every one of `parts` and no value. */
 function refuses(fn: () => unknown, parts: string[], values: string[] = []): void {

@@ -254,6 +254,54 @@ Deno.test("export: the tricky values round-trip through every format and its own
 
 // --- export ----------------------------------------------------------------------------------
 
+Deno.test("getall: a format it cannot serve is refused with exit 2 before the store is read", async () => {
+  const home = await Deno.makeTempDir({ prefix: "creds3-getall-" });
+  try {
+    // There is no store: opening it would fail with exit 1, so exit 2 shows it was never opened.
+    const env = { HOME: home, CREDS3_LOCATION: `file:${home}/no-store` };
+    const r = await runCli(["getall", "-f", "k8s"], { env });
+    refused(r, 2);
+    equal(
+      r.stderr,
+      "creds3: error: The k8s format needs a name for the Secret\n" +
+        "creds3: hint: getall has no --name: use 'creds3 export -f k8s --name NAME' instead\n",
+    );
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("getall: an exporter's refusal is a usage error with a hint, as in export", async () => {
+  const store = await localStore();
+  try {
+    await store.put("app/db-url", "getall-value-1");
+    await store.put("app_db/url", "getall-value-2");
+    const run = (...args: string[]) => runCli(["getall", ...args], { env: store.env });
+    // Both names become APP_DB_URL in the environment style.
+    const collision = await run("-f", "dotenv");
+    refused(
+      collision,
+      2,
+      /^creds3: error: Secrets 'app\/db-url' and 'app_db\/url' both map to key 'APP_DB_URL'\n/,
+      /\ncreds3: hint: choose a format that keeps names, or use 'creds3 export' with a pattern and --strip-prefix\n$/,
+    );
+    // A name with '/' is no Terraform variable name.
+    const invalid = await run("-f", "tfvars");
+    refused(
+      invalid,
+      2,
+      /^creds3: error: Key 'app\/db-url' is not a valid Terraform variable name/,
+      /\ncreds3: hint: choose another format, or use 'creds3 export' with --strip-prefix\n$/,
+    );
+    for (const r of [collision, invalid]) {
+      ok(!r.stderr.includes("getall-value"), "no value in messages");
+      ok(!r.stderr.includes("--debug"), r.stderr);
+    }
+  } finally {
+    await store.cleanup();
+  }
+});
+
 Deno.test("export k8s: bad names, keys and options are refused with exit 2 and no output", async () => {
   const store = await localStore();
   try {

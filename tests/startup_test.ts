@@ -12,7 +12,7 @@
  */
 import { deepStrictEqual, match, ok, rejects, strictEqual } from "node:assert/strict";
 import { exporter, exporterNames } from "../plugins/mod.ts";
-import { FORMAT_NAMES, loadExporter } from "../plugins/catalog.ts";
+import { FORMAT_NAMES, loadExporter } from "../plugins/registry.ts";
 import { MAIN_TS, REPO_ROOT } from "./helpers/cli.ts";
 
 /** Packages that a start-up without AWS must not load. */

@@ -14,7 +14,7 @@ import type { KMSClient } from "@aws-sdk/client-kms";
 import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import type { STSClient } from "@aws-sdk/client-sts";
 import { DEFAULT_REGION, regionOfArn } from "./arn.ts";
-import { describeAwsError } from "./errors.ts";
+import { awsErrorCode, describeAwsError } from "./errors.ts";
 import { profileExists, profileRegion } from "./profile.ts";
 import type { Config } from "../config/config.ts";
 import { Creds3Error, UsageError } from "../core/errors.ts";
@@ -113,8 +113,7 @@ export class AwsClients {
       if (profileFromFlag && profile) {
         if (!await profileExists(profile)) {
           throw new UsageError(`AWS profile '${profile}' is not in the shared config files`, {
-            hint: "list them with 'aws configure list-profiles'; the files are ~/.aws/config " +
-              "and ~/.aws/credentials, or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE",
+            reason: { type: "no-such-profile", profile },
           });
         }
         base = providers.fromIni({ profile, mfaCodeProvider });
@@ -194,7 +193,7 @@ export class AwsClients {
       if (e instanceof UsageError) throw e;
       throw new Creds3Error(
         `Cannot find the AWS account for the default bucket: ${describeAwsError(e)}`,
-        { hint: "give the store with -l BUCKET or CREDS3_LOCATION", cause: e },
+        { reason: { type: "no-account" }, code: awsErrorCode(e), cause: e },
       );
     }
   }

@@ -49,9 +49,7 @@ export function describeAwsError(error: unknown): string {
   return tries > 1 ? `${text} (after ${tries} attempts)` : text;
 }
 
-/** What to do when the SDK found no usable credentials, or undefined for other errors. */
-export function credentialsHint(error: unknown): string | undefined {
-  if (awsErrorCode(error) !== "CredentialsProviderError") return undefined;
-  return "give a profile with -p or AWS_PROFILE, or set AWS_ACCESS_KEY_ID and " +
-    "AWS_SECRET_ACCESS_KEY (see docs/AWS.md)";
+/** Whether the SDK found no usable credentials. */
+export function noCredentials(error: unknown): boolean {
+  return awsErrorCode(error) === "CredentialsProviderError";
 }

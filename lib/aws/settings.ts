@@ -80,7 +80,7 @@ function endpoint(text: string, source: string): string {
     url = new URL(text);
   } catch {
     throw new UsageError(`Endpoint '${text}' (from ${source}) is not a URL`, {
-      hint: "give it as http://HOST:PORT or https://HOST",
+      reason: { type: "endpoint-not-url" },
     });
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Creds3Error } from "../core/errors.ts";
+import { Creds3Error, osErrorCode } from "../core/errors.ts";
 
 /** Options of {@linkcode writeFileAtomic}. */
 export interface AtomicWriteOptions {
@@ -64,7 +64,10 @@ export async function writeFileAtomic(
   try {
     file = await Deno.open(temp, { write: true, createNew: true, mode: 0o600 });
   } catch (error) {
-    throw new Creds3Error(`Cannot write '${path}': ${reason(error)}`, { cause: error });
+    throw new Creds3Error(`Cannot write '${path}': ${reason(error)}`, {
+      code: osErrorCode(error),
+      cause: error,
+    });
   }
   try {
     try {
@@ -78,6 +81,9 @@ export async function writeFileAtomic(
     await Deno.rename(temp, path);
   } catch (error) {
     await Deno.remove(temp).catch(() => {});
-    throw new Creds3Error(`Cannot write '${path}': ${reason(error)}`, { cause: error });
+    throw new Creds3Error(`Cannot write '${path}': ${reason(error)}`, {
+      code: osErrorCode(error),
+      cause: error,
+    });
   }
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { decodeUtf8 } from "../core/encoding.ts";
-import { UsageError } from "../core/errors.ts";
+import { osErrorCode, UsageError } from "../core/errors.ts";
 
 /** Where the bytes of `-` come from; standard input by default. */
 export type StdinReader = () => Promise<Uint8Array>;
@@ -17,7 +17,7 @@ function utf8(bytes: Uint8Array, source: string): string {
   const text = decodeUtf8(bytes);
   if (text === undefined) {
     throw new UsageError(`The value from ${source} is not valid UTF-8 text`, {
-      hint: "secrets are stored as UTF-8 text: base64-encode binary data first",
+      reason: { type: "value-not-utf8" },
     });
   }
   return text;
@@ -31,9 +31,7 @@ export async function readValue(arg: string, stdin: StdinReader = readAllStdin):
   if (arg === "-") {
     const bytes = await stdin();
     if (bytes.length === 0) {
-      throw new UsageError("Standard input is empty", {
-        hint: 'to store an empty secret, give "" as the value',
-      });
+      throw new UsageError("Standard input is empty", { reason: { type: "empty-stdin" } });
     }
     return utf8(bytes, "standard input");
   }
@@ -52,7 +50,8 @@ export async function readValue(arg: string, stdin: StdinReader = readAllStdin):
         ? "permission denied"
         : (e as Error).message;
       throw new UsageError(`Cannot read the value file '${path}': ${reason}`, {
-        hint: "a value that starts with '@' names a file; pipe a literal one through '-'",
+        reason: { type: "value-file-unreadable" },
+        code: osErrorCode(e),
       });
     }
   }

@@ -18,7 +18,7 @@ export async function askMfaCode(serial: string): Promise<string> {
   const tty = await openTerminal();
   if (!tty) {
     throw new UsageError(`No terminal to ask for the MFA code of '${serial}'`, {
-      hint: "give the code with --mfa-token",
+      reason: { type: "no-terminal-for-mfa" },
     });
   }
   const encoder = new TextEncoder();

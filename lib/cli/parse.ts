@@ -46,7 +46,7 @@ import { ParsedCall } from "./call.ts";
 import { optionsOf, parseArgument, type ParsedOption } from "./flags.ts";
 import { helpText, usageOf } from "./help.ts";
 import type { CommandSpec, Parsed, ProgramSpec } from "./spec.ts";
-import { suggest } from "./suggest.ts";
+import { closest } from "./suggest.ts";
 
 /** Parses `argv` (the arguments after the program name). Throws {@linkcode UsageError}. */
 export function parse(program: ProgramSpec, argv: readonly string[]): Parsed {
@@ -57,7 +57,7 @@ export function parse(program: ProgramSpec, argv: readonly string[]): Parsed {
     const token = argv[i];
     if (token === "--" || !token.startsWith("-") || token === "-") break;
     const taken = takeOption(argv, i, top, values, {
-      where: `'${program.name} help'`,
+      help: `${program.name} help`,
       scope: program.name,
     });
     if (taken.option.long === "--help") return { kind: "help", text: helpText(program) };
@@ -67,17 +67,17 @@ export function parse(program: ProgramSpec, argv: readonly string[]): Parsed {
   const name = argv[i] === "--" ? argv[i + 1] : argv[i];
   if (name === undefined) {
     throw new UsageError("No command given", {
-      hint: `run '${program.name} help' for the list of commands`,
+      reason: { type: "no-command", program: program.name },
     });
   }
   const command = program.commands.find((c) => c.name === name);
   if (!command) {
     throw new UsageError(`Unknown command '${name}'`, {
-      hint: suggest(
-        name,
-        program.commands.map((c) => c.name),
-        `run '${program.name} help' for the list of commands`,
-      ),
+      reason: {
+        type: "unknown-command",
+        program: program.name,
+        suggestion: closest(name, program.commands.map((c) => c.name)),
+      },
     });
   }
   return parseCommand(program, command, argv.slice(i + (argv[i] === "--" ? 2 : 1)), values);
@@ -94,7 +94,7 @@ function parseCommand(
   const positional: string[] = [];
   let rest: string[] | undefined;
   const context = {
-    where: `'${program.name} help ${command.name}'`,
+    help: `${program.name} help ${command.name}`,
     scope: `${program.name} ${command.name}`,
     secret: command.secretArguments,
   };
@@ -125,7 +125,7 @@ function parseCommand(
     else if (option.spec.default !== undefined) merged[option.key] = option.spec.default;
     else if (option.spec.mandatory) {
       throw new UsageError(`Option '${option.flags}' is required`, {
-        hint: `run ${context.where} for its options and examples`,
+        reason: { type: "option-required", help: context.help },
       });
     }
   }
@@ -141,7 +141,10 @@ function parseCommand(
       assigned[arg.name] = positional[next++];
     } else if (arg.required) {
       throw new UsageError(`Missing argument '${arg.name}'`, {
-        hint: `usage: ${program.name} ${command.name} ${usageOf(command)}`,
+        reason: {
+          type: "bad-arguments",
+          usage: `${program.name} ${command.name} ${usageOf(command)}`,
+        },
       });
     }
     const value = assigned[arg.name];
@@ -159,7 +162,12 @@ function parseCommand(
       `Too many arguments for '${command.name}': it takes ${
         most === 0 ? "none" : `at most ${most}`
       }, ${positional.length} given`,
-      { hint: `usage: ${program.name} ${command.name} ${usageOf(command)}` },
+      {
+        reason: {
+          type: "bad-arguments",
+          usage: `${program.name} ${command.name} ${usageOf(command)}`,
+        },
+      },
     );
   }
   return { kind: "call", call: new ParsedCall(program, command, assigned, merged, rest) };
@@ -174,23 +182,22 @@ function takeOption(
   i: number,
   options: readonly ParsedOption[],
   values: Record<string, unknown>,
-  context: { where: string; scope: string; secret?: { hint: string } },
+  context: { help: string; scope: string; secret?: { hint: string } },
 ): { option: ParsedOption; next: number } {
   const token = argv[i];
   const unknown = (flag: string): never => {
-    const suggestion = suggest(
-      flag,
-      options.map((o) => o.long),
-      `run ${context.where} for the options`,
+    const reason = {
+      type: "unknown-option",
+      help: context.help,
+      suggestion: closest(flag, options.map((o) => o.long)),
+      secretHint: context.secret?.hint,
+    } as const;
+    throw new UsageError(
+      context.secret
+        ? "Unknown option (not shown: it may be a secret value)"
+        : `Unknown option '${flag}'`,
+      { reason },
     );
-    if (context.secret) {
-      throw new UsageError("Unknown option (not shown: it may be a secret value)", {
-        hint: suggestion.startsWith("did")
-          ? `${suggestion} Else: ${context.secret.hint}`
-          : context.secret.hint,
-      });
-    }
-    throw new UsageError(`Unknown option '${flag}'`, { hint: suggestion });
   };
   const set = (option: ParsedOption, value: string | true) => {
     if (value !== true) checkChoice(option, value, context);
@@ -199,7 +206,7 @@ function takeOption(
   };
   const needsValue = (option: ParsedOption): never => {
     throw new UsageError(`Option '${option.flags}' needs a value`, {
-      hint: `run ${context.where} for its options and examples`,
+      reason: { type: "option-needs-value", help: context.help },
     });
   };
 
@@ -239,7 +246,7 @@ function takeOption(
     // `-vS3cret` may be a value that starts with '-': never taken (or echoed) as an option value.
     throw new UsageError(
       `Option '${last.flags}' takes its value as the next argument here, not attached to the flag`,
-      { hint: context.secret.hint },
+      { reason: { type: "attached-value", secretHint: context.secret.hint } },
     );
   }
   const help = cluster.find((o) => o.long === "--help");

@@ -64,7 +64,7 @@ export async function promptValue(name: string): Promise<string> {
   const tty = await openTerminal();
   if (!tty) {
     throw new UsageError("-P needs a terminal to ask for the value, and there is none", {
-      hint: "give the value as @FILE, or pipe it in with '-'",
+      reason: { type: "no-terminal-for-value" },
     });
   }
   try {
@@ -73,9 +73,7 @@ export async function promptValue(name: string): Promise<string> {
       await writeAll(tty, `Value for '${name}' (not shown): `);
       const first = await readHiddenLine(tty).finally(() => writeAll(tty, "\r\n"));
       if (first === "") {
-        throw new UsageError("No value was entered", {
-          hint: 'to store an empty secret, give "" as the value instead of -P',
-        });
+        throw new UsageError("No value was entered", { reason: { type: "empty-prompt" } });
       }
       await writeAll(tty, "Again, to confirm: ");
       const second = await readHiddenLine(tty).finally(() => writeAll(tty, "\r\n"));

@@ -4,20 +4,16 @@
  *
  * @module
  */
-import { Creds3Error } from "../core/errors.ts";
+import { Creds3Error, osErrorCode } from "../core/errors.ts";
 
 /** Signals passed on to the child while it runs. */
 export const FORWARDED_SIGNALS: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
-/** The command could not be started; exit 127 (not found) or 126 (not executable), as shells do. */
-export class CommandStartError extends Creds3Error {
-  override readonly exitCode: number;
-
-  constructor(message: string, exitCode: number, options?: { hint?: string; cause?: unknown }) {
-    super(message, options);
-    this.exitCode = exitCode;
-  }
-}
+/**
+ * The command could not be started: its reason is `command-not-found` or `command-not-runnable`
+ * (shells exit 127 and 126 for them).
+ */
+export class CommandStartError extends Creds3Error {}
 
 /** Options of {@linkcode runCommand}. */
 export interface RunCommandOptions {
@@ -32,7 +28,7 @@ export interface RunCommandOptions {
  * SIGHUP on to it, and returns its exit code: the code it exited with, or 128 plus the signal
  * number when a signal ended it (as shells report it).
  *
- * @throws {CommandStartError} When the command does not exist (127) or cannot be run (126).
+ * @throws {CommandStartError} When the command does not exist or cannot be run.
  *
  * @example
  * ```ts
@@ -87,14 +83,19 @@ function spawn(program: string, args: string[], options: RunCommandOptions): Den
     }).spawn();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
-      throw new CommandStartError(`Command '${program}' not found`, 127, {
-        hint: "check the name, or give its full path",
+      throw new CommandStartError(`Command '${program}' not found`, {
+        reason: { type: "command-not-found" },
+        code: osErrorCode(error),
         cause: error,
       });
     }
     const why = error instanceof Deno.errors.PermissionDenied
       ? "permission denied"
       : (error as Error).message.replace(/^Failed to spawn '[^']*': /, "");
-    throw new CommandStartError(`Cannot run command '${program}': ${why}`, 126, { cause: error });
+    throw new CommandStartError(`Cannot run command '${program}': ${why}`, {
+      reason: { type: "command-not-runnable" },
+      code: osErrorCode(error),
+      cause: error,
+    });
   }
 }

@@ -42,9 +42,3 @@ export function closest(word: string, candidates: readonly string[]): string | u
   }
   return bestDistance <= Math.max(1, Math.floor(word.length * 0.4)) ? best : undefined;
 }
-
-/** `did you mean 'x'?`, or `otherwise`. */
-export function suggest(word: string, candidates: readonly string[], otherwise: string): string {
-  const near = closest(word, candidates);
-  return near === undefined ? otherwise : `did you mean '${near}'?`;
-}

@@ -37,7 +37,6 @@ export interface Config extends AwsSettings {
   maxAttempts: number;
   /** Milliseconds one AWS request attempt may take (connecting included) before it is retried. */
   timeoutMs: number;
-  debug: boolean;
 }
 
 const DEFAULT_CONCURRENCY = 32;
@@ -52,7 +51,7 @@ export function defaultLocalKeyPath(env: Env): string {
     (env.HOME ? join(env.HOME, ".config") : undefined);
   if (!base) {
     throw new UsageError("Cannot find a home for the local master key: HOME is not set", {
-      hint: "name the key with -k local:PATH or CREDS3_KEY",
+      reason: { type: "no-home" },
     });
   }
   return join(base, "creds3", "master.key");
@@ -117,6 +116,26 @@ export function resolveConfig(options: GlobalOptions, env: Env): Config {
       ) *
         1000,
     ),
-    debug: options.debug ?? false,
   };
+}
+
+/**
+ * The configuration the command line resolves when given no flags: `CREDS3_*` and standard
+ * `AWS_*` variables from `env`, then the defaults. Replace typed fields by spreading, e.g.
+ * `{ ...configFromEnv(env), concurrency: 8 }` (a location given so keeps the key `env` chose).
+ *
+ * @example
+ * ```ts
+ * import { configFromEnv } from "./config.ts";
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ *
+ * const config = configFromEnv({ CREDS3_LOCATION: "my-bucket/app", AWS_REGION: "eu-west-1" });
+ * deepStrictEqual(config.location, { kind: "s3", bucket: "my-bucket", prefix: "app/" });
+ * deepStrictEqual(config.key, { kind: "kms", id: "alias/creds3" });
+ * strictEqual(config.region, "eu-west-1");
+ * strictEqual(config.concurrency, 32);
+ * ```
+ */
+export function configFromEnv(env: Env): Config {
+  return resolveConfig({}, env);
 }

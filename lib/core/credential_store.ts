@@ -135,7 +135,7 @@ export class CredentialStore {
     }
     throw new Creds3Error(
       `Could not find a free version of '${name}' after ${AUTOVERSION_ATTEMPTS} attempts`,
-      { hint: "many writers are storing this name at once: try again" },
+      { reason: { type: "autoversion-contended" }, secret: { name } },
     );
   }
 
@@ -155,7 +155,9 @@ export class CredentialStore {
     if (version === undefined) {
       const latest = latestVersion(await this.versions(name));
       if (!latest) {
-        throw new NotFoundError(`Credential '${name}' is not in ${this.store.description}`);
+        throw new NotFoundError(`Credential '${name}' is not in ${this.store.description}`, {
+          secret: { name },
+        });
       }
       version = latest.version;
     }
@@ -182,7 +184,9 @@ export class CredentialStore {
         dataKey.fill(0);
       }
     } catch (e) {
-      throw withSecret(e, name, version);
+      // A key provider's or the envelope's error does not know which secret it is about.
+      if (e instanceof Creds3Error) e.attachSecret({ name, version });
+      throw e;
     }
   }
 
@@ -263,21 +267,10 @@ export class CredentialStore {
         options.version === undefined
           ? `Credential '${name}' is not in ${this.store.description}`
           : `Version ${options.version} of '${name}' is not in ${this.store.description}`,
+        { secret: { name, version: options.version } },
       );
     }
     await this.store.remove(entries);
     return entries;
   }
-}
-
-/** Prefixes an error's message with the secret it concerns, keeping its class and hint. */
-function withSecret(error: unknown, name: string, version: string): Error {
-  if (!(error instanceof Creds3Error)) return error as Error;
-  const label = `'${name}' version ${version}`;
-  if (error.message.includes(`'${name}'`)) return error;
-  const Class = error.constructor as new (
-    message: string,
-    options?: { hint?: string; cause?: unknown },
-  ) => Creds3Error;
-  return new Class(`${label}: ${error.message}`, { hint: error.hint, cause: error.cause });
 }

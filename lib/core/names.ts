@@ -46,8 +46,7 @@ export function validateName(name: string): string {
   }
   if (name.normalize("NFC") !== name) {
     throw new UsageError(`Credential name ${shown} is not in Unicode normal form NFC`, {
-      hint: "the same name in two forms would be two different secrets: type it composed " +
-        "(NFC), as most keyboards do",
+      reason: { type: "name-not-nfc" },
     });
   }
   if (name.startsWith("/") || name.endsWith("/")) {
@@ -156,7 +155,7 @@ export function nextVersion(name: string, versions: readonly string[]): string {
     if (!isIntegerVersion(v)) {
       throw new UsageError(
         `Cannot autoversion '${name}': stored version '${v}' is not an integer`,
-        { hint: "give the version with -v" },
+        { reason: { type: "autoversion-not-integer" }, secret: { name } },
       );
     }
     if (BigInt(v) > max) max = BigInt(v);

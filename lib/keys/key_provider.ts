@@ -27,3 +27,18 @@ export interface KeyProvider {
    */
   prepare?(): void;
 }
+
+/** Optional ability: make the master key and check it, as `setup` does. */
+export interface SetupKeyProvider {
+  /**
+   * Creates the master key when `create` and it does not exist (an existing key is never
+   * replaced), then checks what can be checked without using it. Calls `report` with one line
+   * for each thing done or found.
+   */
+  setupKey(options: { create?: boolean; report: (line: string) => void }): Promise<void>;
+}
+
+/** Whether a key provider can make and check its master key. */
+export function canSetupKey(keys: KeyProvider): keys is KeyProvider & SetupKeyProvider {
+  return typeof (keys as Partial<SetupKeyProvider>).setupKey === "function";
+}

@@ -5,20 +5,30 @@
  * @module
  */
 import type { KMSClient } from "@aws-sdk/client-kms";
-import { awsErrorCode, credentialsHint, describeAwsError } from "../aws/errors.ts";
+import { awsErrorCode, describeAwsError, noCredentials } from "../aws/errors.ts";
 import type { EncryptionContext } from "../core/context.ts";
 import { Creds3Error, KeyProviderError } from "../core/errors.ts";
-import type { DataKey, KeyProvider } from "./key_provider.ts";
+import type { DataKey, KeyProvider, SetupKeyProvider } from "./key_provider.ts";
 
 /** The KMS key used when none is given. */
 export const DEFAULT_KMS_KEY = "alias/creds3";
 
 /** A key provider over one KMS key and one KMS client. */
-export class KmsKeyProvider implements KeyProvider {
+export class KmsKeyProvider implements KeyProvider, SetupKeyProvider {
   readonly description: string;
 
   constructor(readonly client: KMSClient, readonly keyId: string = DEFAULT_KMS_KEY) {
     this.description = `kms:${keyId}`;
+  }
+
+  /**
+   * When asked, makes sure the key exists and is enabled, creating it when it is an alias that
+   * does not exist (see kms_setup.ts). Without `create` it checks nothing: that takes a request.
+   */
+  async setupKey(options: { create?: boolean; report: (line: string) => void }): Promise<void> {
+    if (!options.create) return;
+    const { ensureKmsKey } = await import("./kms_setup.ts");
+    options.report(await ensureKmsKey(this.client, this.keyId));
   }
 
   async generateDataKey(context: EncryptionContext): Promise<DataKey> {
@@ -37,13 +47,18 @@ export class KmsKeyProvider implements KeyProvider {
       return { plaintext: out.Plaintext, wrapped: out.CiphertextBlob };
     } catch (e) {
       if (e instanceof Creds3Error) throw e;
-      const hint = credentialsHint(e) ??
-        (awsErrorCode(e) === "NotFoundException"
-          ? `create the key and alias, or name an existing key with -k`
-          : undefined);
+      const code = awsErrorCode(e);
       throw new KeyProviderError(
         `KMS GenerateDataKey with key '${this.keyId}' failed: ${describeAwsError(e)}`,
-        { hint, cause: e },
+        {
+          reason: noCredentials(e)
+            ? { type: "no-credentials" }
+            : code === "NotFoundException"
+            ? { type: "no-such-key", key: this.keyId }
+            : undefined,
+          code,
+          cause: e,
+        },
       );
     }
   }
@@ -59,13 +74,15 @@ export class KmsKeyProvider implements KeyProvider {
     } catch (e) {
       if (e instanceof Creds3Error) throw e;
       const code = awsErrorCode(e);
-      const hint = credentialsHint(e) ??
-        (code === "InvalidCiphertextException"
-          ? Object.keys(context).length === 0
-            ? "the secret may have been stored with an encryption context: give it as key=value"
-            : "the encryption context may differ from the one the secret was stored with"
-          : undefined);
-      throw new KeyProviderError(`KMS Decrypt failed: ${describeAwsError(e)}`, { hint, cause: e });
+      throw new KeyProviderError(`KMS Decrypt failed: ${describeAwsError(e)}`, {
+        reason: noCredentials(e)
+          ? { type: "no-credentials" }
+          : code === "InvalidCiphertextException"
+          ? { type: "context-mismatch", contextGiven: Object.keys(context).length > 0 }
+          : undefined,
+        code,
+        cause: e,
+      });
     }
   }
 }

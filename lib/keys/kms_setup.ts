@@ -26,7 +26,7 @@ export async function ensureKmsKey(client: KMSClient, keyId: string): Promise<st
   const alias = aliasName(keyId);
   if (!alias) {
     throw new UsageError(`KMS key '${keyId}' does not exist; only an alias can be created`, {
-      hint: "name the key as alias/NAME to have setup create it",
+      reason: { type: "not-an-alias", key: keyId },
     });
   }
   let created: string;
@@ -41,6 +41,7 @@ export async function ensureKmsKey(client: KMSClient, keyId: string): Promise<st
     created = out.KeyMetadata!.KeyId!;
   } catch (e) {
     throw new KeyProviderError(`Creating KMS key '${keyId}' failed: ${describeAwsError(e)}`, {
+      code: awsErrorCode(e),
       cause: e,
     });
   }
@@ -59,7 +60,7 @@ export async function ensureKmsKey(client: KMSClient, keyId: string): Promise<st
     throw new KeyProviderError(
       `Creating alias '${alias}' failed: ${describeAwsError(e)}; the new key ${created} is ` +
         "scheduled for deletion",
-      { cause: e },
+      { code: awsErrorCode(e), cause: e },
     );
   }
   return `Created KMS key ${created} with alias '${alias}'`;
@@ -76,9 +77,7 @@ async function describe(
     const state = out.KeyMetadata?.KeyState;
     if (state && state !== "Enabled") {
       throw new KeyProviderError(`KMS key '${keyId}' exists but is ${state}`, {
-        hint: state === "PendingDeletion"
-          ? "cancel the deletion (aws kms cancel-key-deletion), then enable the key"
-          : "enable the key, or name another with -k",
+        reason: { type: "key-not-enabled", key: keyId, state },
       });
     }
     return `KMS key '${keyId}' exists`;
@@ -86,6 +85,7 @@ async function describe(
     if (e instanceof KeyProviderError) throw e;
     if (awsErrorCode(e) === "NotFoundException") return undefined;
     throw new KeyProviderError(`KMS DescribeKey of '${keyId}' failed: ${describeAwsError(e)}`, {
+      code: awsErrorCode(e),
       cause: e,
     });
   }

@@ -10,8 +10,8 @@
  */
 import { dirname } from "../core/paths.ts";
 import { canonicalContext, type EncryptionContext } from "../core/context.ts";
-import { KeyProviderError, NotFoundError } from "../core/errors.ts";
-import type { DataKey, KeyProvider } from "./key_provider.ts";
+import { KeyProviderError, NotFoundError, osErrorCode } from "../core/errors.ts";
+import type { DataKey, KeyProvider, SetupKeyProvider } from "./key_provider.ts";
 
 const MAGIC = new TextEncoder().encode("C3L1");
 const MASTER_KEY_BYTES = 32;
@@ -26,17 +26,19 @@ export async function readMasterKey(path: string): Promise<Uint8Array<ArrayBuffe
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
       throw new NotFoundError(`Local master key '${path}' does not exist`, {
-        hint: "create it with 'creds3 setup --create-key', or name another with -k local:PATH",
+        reason: { type: "no-local-key", path },
       });
     }
-    throw new KeyProviderError(`Cannot read local master key '${path}': ${(e as Error).message}`);
+    throw new KeyProviderError(`Cannot read local master key '${path}': ${(e as Error).message}`, {
+      code: osErrorCode(e),
+    });
   }
   if (Deno.build.os !== "windows" && info.mode !== null && (info.mode & 0o077) !== 0) {
     throw new KeyProviderError(
       `Local master key '${path}' is accessible by others (mode ${
         (info.mode & 0o777).toString(8).padStart(3, "0")
       })`,
-      { hint: `restrict it with 'chmod 600 ${path}'` },
+      { reason: { type: "key-too-open", path } },
     );
   }
   const bytes = await Deno.readFile(path);
@@ -72,14 +74,17 @@ export async function createMasterKey(path: string): Promise<boolean> {
     return true;
   } catch (e) {
     if (e instanceof Deno.errors.AlreadyExists) return false;
-    throw new KeyProviderError(`Cannot create local master key '${path}': ${(e as Error).message}`);
+    throw new KeyProviderError(
+      `Cannot create local master key '${path}': ${(e as Error).message}`,
+      { code: osErrorCode(e) },
+    );
   } finally {
     await Deno.remove(temp).catch(() => {});
   }
 }
 
 /** A key provider over a local master key file. The file is read once, on first use. */
-export class LocalKeyProvider implements KeyProvider {
+export class LocalKeyProvider implements KeyProvider, SetupKeyProvider {
   readonly description: string;
   #key?: Promise<CryptoKey>;
 
@@ -92,6 +97,17 @@ export class LocalKeyProvider implements KeyProvider {
       crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"])
     );
     return this.#key;
+  }
+
+  /** Creates the key file when asked and it is missing, then checks it (see readMasterKey). */
+  async setupKey(options: { create?: boolean; report: (line: string) => void }): Promise<void> {
+    if (options.create) {
+      const made = await createMasterKey(this.path);
+      options.report(
+        made ? `Created local master key '${this.path}'` : `Local master key '${this.path}' exists`,
+      );
+    }
+    await readMasterKey(this.path);
   }
 
   async generateDataKey(context: EncryptionContext): Promise<DataKey> {
@@ -117,7 +133,7 @@ export class LocalKeyProvider implements KeyProvider {
     const head = wrapped.subarray(0, MAGIC.length);
     if (wrapped.length < MAGIC.length + NONCE_BYTES + 16 || !head.every((b, i) => b === MAGIC[i])) {
       throw new KeyProviderError("The data key was not wrapped by a local master key", {
-        hint: "it may be a KMS-wrapped key: use -k with the KMS key instead of a local key",
+        reason: { type: "foreign-data-key" },
       });
     }
     const iv = wrapped.slice(MAGIC.length, MAGIC.length + NONCE_BYTES);

@@ -7,7 +7,13 @@
  * @module
  */
 import { dirname, join, relative, resolve, SEPARATOR } from "../core/paths.ts";
-import { IntegrityError, NotFoundError, StoreError, VersionExistsError } from "../core/errors.ts";
+import {
+  IntegrityError,
+  NotFoundError,
+  osErrorCode,
+  StoreError,
+  VersionExistsError,
+} from "../core/errors.ts";
 import type { VersionEntry } from "../core/names.ts";
 import type { ListOptions, SetupStep, SetupStore, Store, StoredSecret } from "./store.ts";
 import { splitKey } from "./store.ts";
@@ -50,7 +56,7 @@ export class DirectoryStore implements Store, SetupStore {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
     throw new NotFoundError(`Store directory '${this.root}' does not exist`, {
-      hint: `create it with 'creds3 setup -l ${this.root}'`,
+      reason: { type: "no-such-store", location: this.root },
     });
   }
 
@@ -84,19 +90,28 @@ export class DirectoryStore implements Store, SetupStore {
     } catch (e) {
       if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.IsADirectory) {
         await this.#checkRoot();
-        throw new NotFoundError(`Version ${version} of '${name}' is not in ${this.description}`);
+        throw new NotFoundError(`Version ${version} of '${name}' is not in ${this.description}`, {
+          secret: { name, version },
+        });
       }
-      throw new StoreError(`Cannot read version ${version} of '${name}': ${(e as Error).message}`);
+      throw new StoreError(`Cannot read version ${version} of '${name}': ${(e as Error).message}`, {
+        secret: { name, version },
+        code: osErrorCode(e),
+      });
     }
     let data: Record<string, unknown>;
     try {
       data = JSON.parse(text);
     } catch {
-      throw new IntegrityError(`Version ${version} of '${name}' is not a valid stored secret`);
+      throw new IntegrityError(`Version ${version} of '${name}' is not a valid stored secret`, {
+        secret: { name, version },
+      });
     }
     for (const field of FIELDS) {
       if (typeof data?.[field] !== "string") {
-        throw new IntegrityError(`Version ${version} of '${name}' has no '${field}' field`);
+        throw new IntegrityError(`Version ${version} of '${name}' has no '${field}' field`, {
+          secret: { name, version },
+        });
       }
     }
     const { contents, key, hmac, digest } = data as unknown as StoredSecret;
@@ -112,7 +127,10 @@ export class DirectoryStore implements Store, SetupStore {
     try {
       await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
     } catch (e) {
-      throw new StoreError(`Cannot create the folder for '${name}': ${(e as Error).message}`);
+      throw new StoreError(`Cannot create the folder for '${name}': ${(e as Error).message}`, {
+        secret: { name, version },
+        code: osErrorCode(e),
+      });
     }
     const temp = join(dir, `${TEMP_PREFIX}${crypto.randomUUID()}`);
     try {
@@ -130,10 +148,16 @@ export class DirectoryStore implements Store, SetupStore {
     } catch (e) {
       if (e instanceof Deno.errors.AlreadyExists) {
         throw new VersionExistsError(`Version ${version} of '${name}' already exists`, {
-          hint: "versions are never overwritten: give another with -v, or use -a",
+          secret: { name, version },
         });
       }
-      throw new StoreError(`Cannot write version ${version} of '${name}': ${(e as Error).message}`);
+      throw new StoreError(
+        `Cannot write version ${version} of '${name}': ${(e as Error).message}`,
+        {
+          secret: { name, version },
+          code: osErrorCode(e),
+        },
+      );
     } finally {
       await Deno.remove(temp).catch(() => {});
     }
@@ -147,6 +171,7 @@ export class DirectoryStore implements Store, SetupStore {
         if (!(e instanceof Deno.errors.NotFound)) {
           throw new StoreError(
             `Cannot delete version ${version} of '${name}': ${(e as Error).message}`,
+            { secret: { name, version }, code: osErrorCode(e) },
           );
         }
       }

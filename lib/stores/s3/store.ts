@@ -7,11 +7,12 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { DEFAULT_REGION } from "../../aws/arn.ts";
-import { awsErrorCode, credentialsHint, describeAwsError, httpStatus } from "../../aws/errors.ts";
+import { awsErrorCode, describeAwsError, httpStatus, noCredentials } from "../../aws/errors.ts";
 import {
   Creds3Error,
   IntegrityError,
   NotFoundError,
+  type Reason,
   StoreError,
   VersionExistsError,
 } from "../../core/errors.ts";
@@ -48,14 +49,16 @@ export class S3Store implements Store, SetupStore {
     // Our own errors from inside the SDK (a credential profile, an MFA prompt) pass as they are.
     if (e instanceof Creds3Error) throw e;
     const code = awsErrorCode(e);
-    const hint = credentialsHint(e) ??
-      (code === "NoSuchBucket"
-        ? `create it with 'creds3 setup -l ${this.bucket}'`
-        : code === "AccessDenied"
-        ? "check the IAM policy of these credentials for this bucket and prefix"
-        : undefined);
+    const reason: Reason | undefined = noCredentials(e)
+      ? { type: "no-credentials" }
+      : code === "NoSuchBucket"
+      ? { type: "no-such-store", location: this.bucket }
+      : code === "AccessDenied"
+      ? { type: "access-denied" }
+      : undefined;
     throw new StoreError(`S3 ${action} on ${this.description} failed: ${describeAwsError(e)}`, {
-      hint,
+      reason,
+      code,
       cause: e,
     });
   }
@@ -102,7 +105,9 @@ export class S3Store implements Store, SetupStore {
         awsErrorCode(e) === "NoSuchKey" ||
         httpStatus(e) === 404 && awsErrorCode(e) !== "NoSuchBucket"
       ) {
-        throw new NotFoundError(`Version ${version} of '${name}' is not in ${this.description}`);
+        throw new NotFoundError(`Version ${version} of '${name}' is not in ${this.description}`, {
+          secret: { name, version },
+        });
       }
       this.#fail("GetObject", e);
     }
@@ -114,6 +119,7 @@ export class S3Store implements Store, SetupStore {
       if (typeof meta[field] !== "string") {
         throw new IntegrityError(
           `Version ${version} of '${name}' has no '${field}' metadata: it was altered, or not written by creds3`,
+          { secret: { name, version } },
         );
       }
     }
@@ -147,7 +153,7 @@ export class S3Store implements Store, SetupStore {
       }
       if (conflict) {
         throw new VersionExistsError(`Version ${version} of '${name}' already exists`, {
-          hint: "versions are never overwritten: give another with -v, or use -a",
+          secret: { name, version },
         });
       }
       this.#fail("PutObject", e);
@@ -161,7 +167,7 @@ export class S3Store implements Store, SetupStore {
       stored = await this.read(name, version);
     } catch (e) {
       // Gone again, or a write-only principal that may not read it back: not provably ours.
-      if (e instanceof NotFoundError || awsErrorCode((e as Error).cause) === "AccessDenied") {
+      if (e instanceof NotFoundError || (e as Creds3Error).code === "AccessDenied") {
         return false;
       }
       throw e;
@@ -195,12 +201,13 @@ export class S3Store implements Store, SetupStore {
           `S3 DeleteObjects could not delete ${failed.length} object(s), first '${first.Key}': ${first.Code} ${
             first.Message ?? ""
           }`.trim(),
+          { code: first.Code },
         );
       }
     }
   }
 
-  /** Creates the bucket, or checks it, with the hardened settings of `s3_setup.ts`. */
+  /** Creates the bucket, or checks it, with the hardened settings of `setup.ts`. */
   async setup(options: { fix?: boolean } = {}): Promise<SetupStep[]> {
     const { setupS3Bucket } = await import("./setup.ts");
     return await setupS3Bucket(this.client, {

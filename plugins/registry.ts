@@ -1,13 +1,12 @@
 /**
- * The exporters for the command line, each loaded only when a command renders it: the
- * registry ({@linkcode ./mod.ts}) imports every format and with them the `yaml` and
- * `csv-stringify` libraries, which cost tens of milliseconds at start-up (`yaml` is ~45
- * CommonJS files). `tests/startup_test.ts` checks that this catalog names the registry's
- * formats in its order and loads the same exporters.
+ * The output formats: the one registry the command line and the library share. Each format's
+ * exporter is loaded when first asked for, so a command that renders one format loads no other
+ * (the `yaml` and `csv-stringify` libraries cost tens of milliseconds at start-up; `yaml` is ~45
+ * CommonJS files). Adding a format is one file in this folder and one line in `LOADERS`.
  *
  * @module
  */
-import { ExportError } from "./errors.ts";
+import { ExportError } from "../lib/core/errors.ts";
 import type { Exporter } from "./types.ts";
 
 const LOADERS: Readonly<Record<string, () => Promise<Exporter>>> = {
@@ -21,7 +20,7 @@ const LOADERS: Readonly<Record<string, () => Promise<Exporter>>> = {
   properties: async () => (await import("./properties.ts")).propertiesExporter,
 };
 
-/** Every output format, in registry order (the default, `json`, first). */
+/** Every output format, the default (`json`) first. */
 export const FORMAT_NAMES: readonly string[] = Object.freeze(Object.keys(LOADERS));
 
 /**
@@ -32,17 +31,18 @@ export const FORMAT_NAMES: readonly string[] = Object.freeze(Object.keys(LOADERS
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { loadExporter } from "./catalog.ts";
+ * import { loadExporter } from "./registry.ts";
  *
  * assert.equal((await loadExporter("json")).render({ a: "1" }), '{\n    "a": "1"\n}\n');
  * ```
  */
 export async function loadExporter(name: string): Promise<Exporter> {
   const load = Object.hasOwn(LOADERS, name) ? LOADERS[name] : undefined;
-  if (load === undefined) {
-    throw new ExportError(
-      `Unknown format '${name}' (valid formats: ${FORMAT_NAMES.join(", ")})`,
-    );
-  }
+  if (load === undefined) throw unknownFormat(name);
   return await load();
+}
+
+/** The error for a format name that is not in the registry, listing the valid ones. */
+export function unknownFormat(name: string): ExportError {
+  return new ExportError(`Unknown format '${name}' (valid formats: ${FORMAT_NAMES.join(", ")})`);
 }
