@@ -11,17 +11,17 @@ import { match, ok, strictEqual } from "node:assert/strict";
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { GetBucketLocationCommand } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { REPO_ROOT, runCli } from "./helpers/cli.ts";
+import { motoBucket, motoBucketAndKey } from "./helpers/backends.ts";
+import { cliArgv, cliEnv, REPO_ROOT, runCli } from "./helpers/cli.ts";
 import {
   clientConfig,
-  createBucket,
-  createKmsKey,
   motoUrl,
   s3Client,
   TEST_ACCESS_KEY_ID,
   TEST_SECRET_ACCESS_KEY,
   uniqueName,
 } from "./helpers/moto.ts";
+import { onPty } from "./helpers/pty.ts";
 
 const NO_KMS = "local:/nonexistent/creds3-test-master.key";
 
@@ -204,74 +204,20 @@ Deno.test("aws: -n with --mfa-token; without a terminal the code is asked for by
   }
 });
 
-// Runs the CLI with a pseudo-terminal as its controlling terminal (stdin, stdout and stderr on
-// pipes), types `typed` once `expect` is shown, and reports what the terminal showed.
-const PTY_DRIVER = String.raw`
-import fcntl, json, os, select, subprocess, sys, termios, time
-spec = json.load(sys.stdin)
-master, slave = os.openpty()
-def attach():
-    os.setsid()
-    fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
-proc = subprocess.Popen(spec["argv"], env=spec["env"], cwd=spec["cwd"], stdin=subprocess.DEVNULL,
-    stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=attach, pass_fds=(slave,))
-shown = b""
-deadline = time.time() + 60
-while spec["expect"].encode() not in shown and time.time() < deadline and proc.poll() is None:
-    if select.select([master], [], [], 0.2)[0]:
-        shown += os.read(master, 4096)
-if spec["expect"].encode() in shown:
-    time.sleep(0.2)
-    os.write(master, spec["typed"].encode())
-out, err = proc.communicate(timeout=120)
-while select.select([master], [], [], 0.2)[0]:
-    try:
-        shown += os.read(master, 4096)
-    except OSError:
-        break
-print(json.dumps({"code": proc.returncode, "stdout": out.decode(), "stderr": err.decode(),
-    "shown": shown.decode("utf-8", "replace")}))
-`;
-
 Deno.test("aws: --mfa-serial asks for the code on the terminal without echoing it", async () => {
   const url = await motoUrl();
-  const denoDir = Deno.env.get("DENO_DIR") ??
-    `${Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`}/deno`;
-  const spec = {
-    argv: [
-      Deno.execPath(),
-      "run",
-      "-A",
-      "--quiet",
-      `${REPO_ROOT}/main.ts`,
+  const expect = "MFA code for arn:aws:iam::123456789012:mfa/someone: ";
+  const r = await onPty(
+    cliArgv([
       ...["policy", "reader", "-l", "b-u-c", "-k", NO_KMS],
       ...["-n", "arn:aws:iam::444455556666:role/mfa-role"],
       ...["--mfa-serial", "arn:aws:iam::123456789012:mfa/someone"],
-    ],
-    env: {
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      HOME: REPO_ROOT,
-      DENO_DIR: denoDir,
-      ...bareEnv(url, TEST_KEYS),
-    },
-    cwd: REPO_ROOT,
-    expect: "MFA code for arn:aws:iam::123456789012:mfa/someone: ",
-    typed: "987654\r",
-  };
-  const child = new Deno.Command("python3", {
-    args: ["-c", PTY_DRIVER],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(JSON.stringify(spec)));
-  await writer.close();
-  const out = await child.output();
-  strictEqual(out.code, 0, new TextDecoder().decode(out.stderr));
-  const r = JSON.parse(new TextDecoder().decode(out.stdout));
+    ]),
+    cliEnv({ HOME: REPO_ROOT, ...bareEnv(url, TEST_KEYS) }),
+    [[expect, "987654\r"]],
+  );
   strictEqual(r.code, 0, `${r.stderr}\nterminal: ${r.shown}`);
-  ok(r.shown.includes(spec.expect), `the terminal showed: ${JSON.stringify(r.shown)}`);
+  ok(r.shown.includes(expect), `the terminal showed: ${JSON.stringify(r.shown)}`);
   ok(!r.shown.includes("987654"), `the code was echoed: ${JSON.stringify(r.shown)}`);
   ok(!r.stderr.includes("987654") && !r.stdout.includes("987654"));
   match(r.stderr, /as arn:aws:sts::444455556666:assumed-role\/mfa-role\/creds3$/m);
@@ -346,10 +292,8 @@ Deno.test("aws: region order is -r, CREDS3_REGION, AWS_REGION, AWS_DEFAULT_REGIO
 });
 
 Deno.test("aws: --kms-region puts KMS in another region than the bucket", async () => {
-  const url = await motoUrl();
-  const bucket = uniqueName("creds3-kmsregion");
+  const { url, bucket } = await motoBucket("creds3-kmsregion");
   const alias = `alias/${uniqueName("creds3-eu")}`;
-  await createBucket(url, bucket);
   const kms = new KMSClient({ ...clientConfig(url), region: "eu-west-1" });
   let keyArn: string;
   try {
@@ -382,11 +326,7 @@ Deno.test("aws: --kms-region puts KMS in another region than the bucket", async 
 });
 
 Deno.test("aws: --endpoint-url and --kms-endpoint-url win over the variables; path style is the default", async () => {
-  const url = await motoUrl();
-  const bucket = uniqueName("creds3-endpoints");
-  const alias = `alias/${uniqueName("creds3-ep")}`;
-  await createBucket(url, bucket);
-  await createKmsKey(url, alias);
+  const { url, bucket, alias } = await motoBucketAndKey("creds3-endpoints");
   // Nothing listens on the variables' endpoint: only the flags can reach moto.
   const dead = "http://127.0.0.1:9";
   const env = bareEnv(dead, {

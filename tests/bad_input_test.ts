@@ -10,16 +10,8 @@
  * mode applies to it as to any user; without setpriv the row fails saying why.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { MAIN_TS, REPO_ROOT, runCli } from "./helpers/cli.ts";
-import {
-  awsEnv,
-  createBucket,
-  createKmsKey,
-  motoUrl,
-  s3Client,
-  uniqueName,
-} from "./helpers/moto.ts";
+import { localAndMoto } from "./helpers/backends.ts";
+import { runCli } from "./helpers/cli.ts";
 
 interface Row {
   label: string;
@@ -324,61 +316,6 @@ function rows(p: Paths): Row[] {
   ];
 }
 
-interface Backend {
-  env: Record<string, string>;
-  /** Everything stored (and the local master key), to compare before and after. */
-  snapshot(): Promise<unknown>;
-  cleanup(): Promise<void>;
-}
-
-async function localBackend(): Promise<Backend> {
-  const home = await Deno.makeTempDir({ prefix: "creds3-bad-input-" });
-  const env = { HOME: home, CREDS3_LOCATION: `file:${home}/store` };
-  const setup = await runCli(["setup", "--create-key"], { env });
-  strictEqual(setup.code, 0, setup.stderr);
-  return {
-    env,
-    async snapshot() {
-      const files: Record<string, string> = {};
-      const walk = async (dir: string) => {
-        for await (const entry of Deno.readDir(dir)) {
-          const path = `${dir}/${entry.name}`;
-          const info = await Deno.stat(path);
-          files[path.slice(home.length)] = `${(info.mode! & 0o777).toString(8)} ${
-            entry.isDirectory ? "dir" : await Deno.readTextFile(path).catch(() => "binary")
-          }`;
-          if (entry.isDirectory) await walk(path);
-        }
-      };
-      await walk(home);
-      return files;
-    },
-    cleanup: () => Deno.remove(home, { recursive: true }),
-  };
-}
-
-async function motoBackend(): Promise<Backend> {
-  const url = await motoUrl();
-  const bucket = uniqueName("creds3-bad-input");
-  const alias = `alias/${uniqueName("creds3-bad-input")}`;
-  await createBucket(url, bucket);
-  await createKmsKey(url, alias);
-  const s3 = s3Client(url);
-  return {
-    env: { ...awsEnv(url), CREDS3_LOCATION: bucket, CREDS3_KEY: alias },
-    async snapshot() {
-      const out = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
-      const objects: Record<string, unknown> = {};
-      for (const o of out.Contents ?? []) {
-        const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key! }));
-        objects[o.Key!] = { body: await got.Body!.transformToString(), meta: got.Metadata };
-      }
-      return objects;
-    },
-    cleanup: () => Promise.resolve(s3.destroy()),
-  };
-}
-
 /** Runs the CLI with root's permission override dropped (see the module doc). */
 async function runAsUser(args: string[], env: Record<string, string>) {
   let wrapper: string[] = [];
@@ -391,32 +328,7 @@ async function runAsUser(args: string[], env: Record<string, string>) {
     }
     wrapper = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"];
   }
-  const home = env.HOME ?? await Deno.makeTempDir();
-  const [command, ...rest] = [
-    ...wrapper,
-    Deno.execPath(),
-    "run",
-    "-A",
-    "--quiet",
-    MAIN_TS,
-    ...args,
-  ];
-  const output = await new Deno.Command(command, {
-    args: rest,
-    cwd: REPO_ROOT,
-    clearEnv: true,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
-      HOME: home,
-      ...env,
-    },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+  return await runCli(args, { env, wrapper });
 }
 
 async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
@@ -427,7 +339,7 @@ async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>
   await Promise.all(Array.from({ length: limit }, worker));
 }
 
-for (const [label, makeBackend] of [["local", localBackend], ["moto", motoBackend]] as const) {
+for (const [label, makeBackend] of localAndMoto("creds3-bad-input")) {
   Deno.test(`bad input (${label}): every row is a clear error, the right exit, nothing written`, async () => {
     const backend = await makeBackend();
     const files = await Deno.makeTempDir({ prefix: "creds3-bad-files-" });

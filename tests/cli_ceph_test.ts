@@ -10,88 +10,14 @@
  * leaves the file out and says so.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import {
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  ListObjectVersionsCommand,
-  PutObjectCommand,
-  type S3Client,
-} from "@aws-sdk/client-s3";
-import { type Backend, defineCliSuite } from "./cli_suite.ts";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { defineCliSuite } from "./cli_suite.ts";
+import { cephBackend, emptyAndDelete } from "./helpers/backends.ts";
 import { cephAwsEnv, cephS3Client, cephUrl } from "./helpers/ceph.ts";
 import { runCli } from "./helpers/cli.ts";
-import { createKmsKey, motoUrl, uniqueName } from "./helpers/moto.ts";
+import { motoUrl, uniqueName } from "./helpers/moto.ts";
 
 const url = cephUrl();
-
-async function emptyAndDelete(s3: S3Client, bucket: string): Promise<void> {
-  let listing;
-  do {
-    listing = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
-    const objects = [...(listing.Versions ?? []), ...(listing.DeleteMarkers ?? [])].map((v) => ({
-      Key: v.Key!,
-      VersionId: v.VersionId,
-    }));
-    if (objects.length === 0) break;
-    await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects } }));
-  } while (listing.IsTruncated);
-  await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
-}
-
-/** A fresh bucket on Ceph and a fresh KMS key on moto. */
-async function cephBackend(
-  gateway: string,
-  prefix = "",
-): Promise<Backend & { bucket: string; s3: S3Client }> {
-  const kms = await motoUrl();
-  const bucket = uniqueName("creds3-ceph");
-  const alias = `alias/${uniqueName("creds3-ceph")}`;
-  const s3 = cephS3Client(gateway);
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  await createKmsKey(kms, alias);
-  const keyOf = (name: string, version: string) => `${prefix}${name}/${version}`;
-  async function raw(name: string, version: string) {
-    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: keyOf(name, version) }));
-    const meta = out.Metadata ?? {};
-    return {
-      contents: await out.Body!.transformToString(),
-      key: meta.key,
-      hmac: meta.hmac,
-      digest: meta.digest,
-    };
-  }
-  return {
-    bucket,
-    s3,
-    env: {
-      ...cephAwsEnv(gateway, kms),
-      CREDS3_LOCATION: `${bucket}/${prefix}`,
-      CREDS3_KEY: alias,
-    },
-    raw,
-    async tamper(name, version, field, value) {
-      const { contents, ...meta } = { ...await raw(name, version), [field]: value };
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: keyOf(name, version),
-          Body: contents,
-          Metadata: meta,
-        }),
-      );
-    },
-    async cleanup() {
-      try {
-        await emptyAndDelete(s3, bucket);
-      } finally {
-        s3.destroy();
-      }
-    },
-  };
-}
 
 if (url === undefined) {
   Deno.test("ceph: CREDS3_TEST_CEPH_URL is not set, so the Ceph conformance tests cannot run", () => {
@@ -126,7 +52,7 @@ if (url === undefined) {
         prefix ? " under an unusual prefix" : ""
       }`,
       async () => {
-        const b = await cephBackend(url, prefix);
+        const b = await cephBackend(url, { prefix });
         const cli = (...args: string[]) => runCli(args, { env: b.env });
         try {
           for (const [i, name] of NAMES.entries()) {

@@ -3,38 +3,18 @@
  * the default place under HOME, set up by `creds3 setup --create-key`.
  */
 import { match, strictEqual } from "node:assert/strict";
-import { type Backend, defineCliSuite } from "./cli_suite.ts";
+import { defineCliSuite } from "./cli_suite.ts";
+import { localBackend } from "./helpers/backends.ts";
 import { runCli } from "./helpers/cli.ts";
 
-async function localBackend(): Promise<Backend> {
-  const home = await Deno.makeTempDir({ prefix: "creds3-test-" });
-  const env = { HOME: home, CREDS3_LOCATION: `file:${home}/store` };
-  const setup = await runCli(["setup", "--create-key"], { env });
-  strictEqual(setup.code, 0, setup.stderr);
-  match(setup.stderr, /Created local master key/);
-  const file = (name: string, version: string) => `${home}/store/${name}/${version}`;
-  return {
-    env,
-    async raw(name, version) {
-      return JSON.parse(await Deno.readTextFile(file(name, version)));
-    },
-    async tamper(name, version, field, value) {
-      const data = JSON.parse(await Deno.readTextFile(file(name, version)));
-      data[field] = value;
-      await Deno.writeTextFile(file(name, version), JSON.stringify(data));
-    },
-    cleanup: () => Deno.remove(home, { recursive: true }),
-  };
-}
-
-defineCliSuite("local", localBackend);
+defineCliSuite("local", () => localBackend());
 
 Deno.test("local: files are 0600, folders 0700, the key lives outside the store", async () => {
   const b = await localBackend();
   try {
     const put = await runCli(["put", "app/db", "local-secret"], { env: b.env });
     strictEqual(put.code, 0, put.stderr);
-    const home = b.env.HOME;
+    const home = b.home;
     strictEqual((await Deno.stat(`${home}/store/app/db/1`)).mode! & 0o777, 0o600);
     strictEqual((await Deno.stat(`${home}/store/app/db`)).mode! & 0o777, 0o700);
     strictEqual((await Deno.stat(`${home}/.config/creds3/master.key`)).mode! & 0o777, 0o600);
@@ -50,7 +30,7 @@ Deno.test("local: files are 0600, folders 0700, the key lives outside the store"
 Deno.test("local: a key file readable by others is refused, a missing one explained", async () => {
   const b = await localBackend();
   try {
-    const key = `${b.env.HOME}/.config/creds3/master.key`;
+    const key = b.keyFile;
     await Deno.chmod(key, 0o644);
     const loose = await runCli(["put", "x", "some-value"], { env: b.env });
     strictEqual(loose.code, 1);

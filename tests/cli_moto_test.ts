@@ -3,70 +3,17 @@
  * prefixes, the default bucket through STS and listings past one page.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import {
-  CopyObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-} from "@aws-sdk/client-s3";
-import { type Backend, defineCliSuite } from "./cli_suite.ts";
+import { CopyObjectCommand, GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { defineCliSuite } from "./cli_suite.ts";
+import { motoBackend } from "./helpers/backends.ts";
 import { runCli } from "./helpers/cli.ts";
-import {
-  awsEnv,
-  createBucket,
-  createKmsKey,
-  motoUrl,
-  s3Client,
-  uniqueName,
-} from "./helpers/moto.ts";
-
-async function motoBackend(prefix = ""): Promise<Backend & { bucket: string; url: string }> {
-  const url = await motoUrl();
-  const bucket = uniqueName("creds3-test");
-  const alias = `alias/${uniqueName("creds3-test")}`;
-  await createBucket(url, bucket);
-  await createKmsKey(url, alias);
-  const s3 = s3Client(url);
-  const keyOf = (name: string, version: string) => `${prefix}${name}/${version}`;
-  async function raw(name: string, version: string) {
-    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: keyOf(name, version) }));
-    const meta = out.Metadata ?? {};
-    return {
-      contents: await out.Body!.transformToString(),
-      key: meta.key,
-      hmac: meta.hmac,
-      digest: meta.digest,
-    };
-  }
-  return {
-    bucket,
-    url,
-    env: {
-      ...awsEnv(url),
-      CREDS3_LOCATION: prefix ? `${bucket}/${prefix}` : bucket,
-      CREDS3_KEY: alias,
-    },
-    raw,
-    async tamper(name, version, field, value) {
-      const { contents, ...meta } = { ...await raw(name, version), [field]: value };
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: keyOf(name, version),
-          Body: contents,
-          Metadata: meta,
-        }),
-      );
-    },
-    cleanup: () => Promise.resolve(s3.destroy()),
-  };
-}
+import { awsEnv, createKmsKey, motoUrl, s3Client, uniqueName } from "./helpers/moto.ts";
 
 defineCliSuite("moto", () => motoBackend());
-defineCliSuite("moto with prefix", () => motoBackend("app/prod/"));
+defineCliSuite("moto with prefix", () => motoBackend({ prefix: "app/prod/" }));
 
 Deno.test("moto: objects carry exactly the key, body and metadata of the format", async () => {
-  const b = await motoBackend("team/");
+  const b = await motoBackend({ prefix: "team/" });
   try {
     const put = await runCli(["put", "db/password", "format-check", "env=prod"], { env: b.env });
     strictEqual(put.code, 0, put.stderr);

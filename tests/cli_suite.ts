@@ -5,30 +5,12 @@
  * @module
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
+import { tamper, type TestBackend } from "./helpers/backends.ts";
 import { runCli } from "./helpers/cli.ts";
 
-/** A fresh, empty store for one test, with what a spawned CLI needs to reach it. */
-export interface Backend {
-  /** Environment of the spawned CLI (location, key, AWS endpoints). */
-  env: Record<string, string>;
-  /** Replaces one field of a stored version, as someone with write access to the store could. */
-  tamper(
-    name: string,
-    version: string,
-    field: "contents" | "hmac" | "key" | "digest",
-    value: string,
-  ): Promise<void>;
-  /** Reads one stored field, raw. */
-  raw(
-    name: string,
-    version: string,
-  ): Promise<{ contents: string; hmac: string; key: string; digest: string }>;
-  cleanup(): Promise<void>;
-}
-
 /** Registers the suite under `label` with a factory for fresh backends. */
-export function defineCliSuite(label: string, makeBackend: () => Promise<Backend>): void {
-  function test(name: string, fn: (cli: Cli, backend: Backend) => Promise<void>) {
+export function defineCliSuite(label: string, makeBackend: () => Promise<TestBackend>): void {
+  function test(name: string, fn: (cli: Cli, backend: TestBackend) => Promise<void>) {
     Deno.test(`${label}: ${name}`, async () => {
       const backend = await makeBackend();
       try {
@@ -263,7 +245,7 @@ export function defineCliSuite(label: string, makeBackend: () => Promise<Backend
     async (cli, backend) => {
       await cli.ok("put", "-d", "SHA384", "d384", "digest-384");
       await cli.ok("put", "--digest", "SHA512", "d512", "digest-512");
-      strictEqual((await backend.raw("d384", "1")).digest, "SHA384");
+      strictEqual((await backend.read("d384", "1")).digest, "SHA384");
       strictEqual((await cli.ok("get", "d384")).stdout, "digest-384\n");
       strictEqual((await cli.ok("get", "d512")).stdout, "digest-512\n");
       const md5 = await cli.run("put", "-d", "MD5", "dmd5", "digest-md5");
@@ -276,10 +258,10 @@ export function defineCliSuite(label: string, makeBackend: () => Promise<Backend
       `an altered ${field} is an integrity error with nothing on stdout`,
       async (cli, backend) => {
         await cli.ok("put", "tampered", "original-value");
-        const raw = await backend.raw("tampered", "1");
+        const raw = await backend.read("tampered", "1");
         const value = raw[field];
         const flipped = (value[0] === "0" ? "1" : "0") + value.slice(1); // differs in hex of any case and in base64
-        await backend.tamper("tampered", "1", field, flipped);
+        await tamper(backend, "tampered", "1", field, flipped);
         const r = await cli.run("get", "tampered");
         strictEqual(r.code, 1);
         strictEqual(r.stdout, "");
@@ -315,7 +297,7 @@ interface Cli {
   ok(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
-function cliFor(backend: Backend): Cli {
+function cliFor(backend: TestBackend): Cli {
   const run = (...args: string[]) => runCli(args, { env: backend.env });
   return {
     run,

@@ -7,7 +7,7 @@ import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { completionTree } from "../commands/completions.ts";
 import { buildProgram } from "../commands/mod.ts";
 import { completionScript, type Shell } from "../lib/cli/completions.ts";
-import { runCli } from "./helpers/cli.ts";
+import { runCli, runCommand } from "./helpers/cli.ts";
 
 const tree = completionTree(buildProgram());
 
@@ -31,17 +31,11 @@ async function scriptFile(shell: Shell): Promise<string> {
   return path;
 }
 
-async function run(command: string, args: string[], env: Record<string, string> = {}) {
-  const out = await new Deno.Command(command, {
-    args,
+function run(command: string, args: string[], env: Record<string, string> = {}) {
+  return runCommand(command, args, {
     clearEnv: true,
     env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", TERM: "dumb", ...env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+  });
 }
 
 Deno.test("completions: the CLI prints the generated scripts, and refuses other shells", async () => {

@@ -5,23 +5,17 @@
  */
 import { match, ok, strictEqual } from "node:assert/strict";
 import denoJson from "../deno.json" with { type: "json" };
-import { REPO_ROOT } from "./helpers/cli.ts";
+import { runCommand } from "./helpers/cli.ts";
 
 Deno.test("docs: every JSDoc example passes deno test --doc", async () => {
   const task = denoJson.tasks["test:doc"];
   match(task, /^deno test -A --doc README\.md mod\.ts lib\/ plugins\/ commands\/$/);
   const args = task.split(" ").slice(1);
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: REPO_ROOT,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const out = await runCommand(Deno.execPath(), args);
   // deno-lint-ignore no-control-regex
-  const text = new TextDecoder().decode(out.stdout).replace(/\x1b\[[0-9;]*m/g, "");
+  const text = out.stdout.replace(/\x1b\[[0-9;]*m/g, "");
   const summary = text.match(/^(ok|FAILED) \| (\d+) passed \| (\d+) failed/m);
-  const stderr = new TextDecoder().decode(out.stderr);
+  const stderr = out.stderr;
   strictEqual(out.code, 0, `deno test --doc failed:\n${text.slice(-4000)}\n${stderr.slice(-2000)}`);
   ok(summary, `no summary from deno test --doc:\n${text.slice(-2000)}`);
   strictEqual(summary[3], "0");

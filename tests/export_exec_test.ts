@@ -8,6 +8,7 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { parse as parseDotenv } from "dotenv";
 import { parse as parseYaml } from "yaml";
 import { DOTENV_REFUSED, TRICKY } from "./data/tricky_values.ts";
+import { localBackend, motoBackend, type TestBackend } from "./helpers/backends.ts";
 import { MAIN_TS, runCli, runCliBytes } from "./helpers/cli.ts";
 import {
   decodeBase64,
@@ -18,7 +19,6 @@ import {
   type Secrets,
   shellRead,
 } from "./helpers/format_parsers.ts";
-import { awsEnv, createBucket, createKmsKey, motoUrl, uniqueName } from "./helpers/moto.ts";
 
 interface Store {
   env: Record<string, string>;
@@ -27,7 +27,10 @@ interface Store {
   cleanup(): Promise<void>;
 }
 
-function storeWith(env: Record<string, string>, home: string): Store {
+/** `backend` with a HOME for value files (the local store's own HOME, or a fresh one). */
+async function storeOn(backend: TestBackend & { home?: string }): Promise<Store> {
+  const home = backend.home ?? await Deno.makeTempDir({ prefix: "creds3-export-moto-" });
+  const env = { ...backend.env, HOME: home };
   let n = 0;
   return {
     env,
@@ -40,30 +43,15 @@ function storeWith(env: Record<string, string>, home: string): Store {
       equal(r.code, 0, r.stderr);
       await Deno.remove(file);
     },
-    cleanup: () => Deno.remove(home, { recursive: true }),
+    async cleanup() {
+      if (home !== backend.home) await Deno.remove(home, { recursive: true });
+      await backend.cleanup();
+    },
   };
 }
 
-async function localStore(): Promise<Store> {
-  const home = await Deno.makeTempDir({ prefix: "creds3-export-" });
-  const env = { HOME: home, CREDS3_LOCATION: `file:${home}/store` };
-  const setup = await runCli(["setup", "--create-key"], { env });
-  equal(setup.code, 0, setup.stderr);
-  return storeWith(env, home);
-}
-
-async function motoStore(): Promise<Store> {
-  const url = await motoUrl();
-  const bucket = uniqueName("creds3-export");
-  const alias = `alias/${uniqueName("creds3-export")}`;
-  await createBucket(url, bucket);
-  await createKmsKey(url, alias);
-  const home = await Deno.makeTempDir({ prefix: "creds3-export-moto-" });
-  return storeWith(
-    { ...awsEnv(url), HOME: home, CREDS3_LOCATION: bucket, CREDS3_KEY: alias },
-    home,
-  );
-}
+const localStore = async () => storeOn(await localBackend());
+const motoStore = async () => storeOn(await motoBackend({ label: "creds3-export" }));
 
 async function inBatches<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>) {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));

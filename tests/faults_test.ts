@@ -7,15 +7,9 @@
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { motoBucketAndKey } from "./helpers/backends.ts";
 import { runCli } from "./helpers/cli.ts";
-import {
-  awsEnv,
-  createBucket,
-  createKmsKey,
-  motoUrl,
-  s3Client,
-  uniqueName,
-} from "./helpers/moto.ts";
+import { awsEnv, motoUrl, s3Client, uniqueName } from "./helpers/moto.ts";
 import { type FaultKind, type FaultOptions, type Proxy, startProxy } from "./helpers/proxy.ts";
 
 const ALL_KINDS: FaultKind[] = [
@@ -45,11 +39,7 @@ async function withFaultyStore(
   settings: Record<string, string>,
   fn: (store: FaultyStore) => Promise<void>,
 ): Promise<void> {
-  const url = await motoUrl();
-  const bucket = uniqueName("creds3-faults");
-  const alias = `alias/${uniqueName("creds3-faults")}`;
-  await createBucket(url, bucket);
-  await createKmsKey(url, alias);
+  const { url, bucket, alias } = await motoBucketAndKey("creds3-faults");
   const proxy = await startProxy(url);
   const s3 = s3Client(url);
   const env = { ...awsEnv(proxy.url), CREDS3_LOCATION: bucket, CREDS3_KEY: alias, ...settings };

@@ -8,23 +8,13 @@
  */
 import { ok, strictEqual } from "node:assert/strict";
 import { DecryptCommand } from "@aws-sdk/client-kms";
-import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { EncryptionContext } from "../lib/core/context.ts";
 import { fromBase64, toBase64, toHex } from "../lib/core/encoding.ts";
 import { LocalKeyProvider } from "../lib/keys/local.ts";
+import { type Fields, localBackend, motoBackend } from "./helpers/backends.ts";
 import { runCli } from "./helpers/cli.ts";
-import {
-  awsEnv,
-  createBucket,
-  createKmsKey,
-  kmsClient,
-  motoUrl,
-  s3Client,
-  uniqueName,
-} from "./helpers/moto.ts";
+import { awsEnv, kmsClient } from "./helpers/moto.ts";
 import { type FaultOptions, startProxy } from "./helpers/proxy.ts";
-
-type Fields = { contents: string; key: string; hmac: string; digest: string };
 
 interface Backend {
   label: string;
@@ -42,35 +32,21 @@ interface Backend {
   cleanup(): Promise<void>;
 }
 
-async function localBackend(): Promise<Backend> {
-  const home = await Deno.makeTempDir({ prefix: "creds3-hygiene-" });
-  const env = { HOME: home, CREDS3_LOCATION: `file:${home}/store` };
-  const setup = await runCli(["setup", "--create-key", "--debug"], { env });
-  strictEqual(setup.code, 0, setup.stderr);
-  const file = (name: string, version: string) => `${home}/store/${name}/${version}`;
-  const keys = new LocalKeyProvider(`${home}/.config/creds3/master.key`);
+async function localHygiene(): Promise<Backend> {
+  const b = await localBackend({ setupArgs: ["--debug"] });
+  const keys = new LocalKeyProvider(b.keyFile);
   return {
-    label: "local",
-    env,
+    ...b,
     credentials: [],
-    read: async (name, version) => JSON.parse(await Deno.readTextFile(file(name, version))),
-    write: (name, version, fields) =>
-      Deno.writeTextFile(file(name, version), JSON.stringify(fields)),
     dataKey: (fields, context) => keys.decryptDataKey(fromBase64(fields.key), context),
-    badKey: `local:${home}/no-such.key`,
-    cleanup: () => Deno.remove(home, { recursive: true }),
+    badKey: `local:${b.home}/no-such.key`,
   };
 }
 
-async function motoBackend(): Promise<Backend> {
-  const url = await motoUrl();
-  const bucket = uniqueName("creds3-hygiene");
-  const alias = `alias/${uniqueName("creds3-hygiene")}`;
-  await createBucket(url, bucket);
-  await createKmsKey(url, alias);
-  const proxy = await startProxy(url);
-  const s3 = s3Client(url);
-  const kms = kmsClient(url);
+async function motoHygiene(): Promise<Backend> {
+  const b = await motoBackend({ label: "creds3-hygiene" });
+  const proxy = await startProxy(b.url);
+  const kms = kmsClient(b.url);
   // moto accepts any credentials: made-up, recognisable ones that must never be printed.
   const credentials = {
     AWS_ACCESS_KEY_ID: `AKIAHYGIENE${crypto.randomUUID().slice(0, 8).toUpperCase()}`,
@@ -78,38 +54,15 @@ async function motoBackend(): Promise<Backend> {
     AWS_SESSION_TOKEN: `hygiene-session-token-${crypto.randomUUID()}`,
   };
   return {
-    label: "moto",
+    ...b,
     env: {
+      ...b.env,
       ...awsEnv(proxy.url),
       ...credentials,
-      CREDS3_LOCATION: bucket,
-      CREDS3_KEY: alias,
       CREDS3_MAX_ATTEMPTS: "2",
       CREDS3_TIMEOUT: "1",
     },
     credentials: [credentials.AWS_SECRET_ACCESS_KEY, credentials.AWS_SESSION_TOKEN],
-    async read(name, version) {
-      const out = await s3.send(
-        new GetObjectCommand({ Bucket: bucket, Key: `${name}/${version}` }),
-      );
-      const meta = out.Metadata ?? {};
-      return {
-        contents: await out.Body!.transformToString(),
-        key: meta.key,
-        hmac: meta.hmac,
-        digest: meta.digest,
-      };
-    },
-    async write(name, version, { contents, ...meta }) {
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: `${name}/${version}`,
-          Body: new TextEncoder().encode(contents),
-          Metadata: meta,
-        }),
-      );
-    },
     async dataKey(fields, context) {
       const out = await kms.send(
         new DecryptCommand({ CiphertextBlob: fromBase64(fields.key), EncryptionContext: context }),
@@ -119,9 +72,9 @@ async function motoBackend(): Promise<Backend> {
     faults: (faults) => proxy.setOptions({ faults }),
     badKey: "alias/no-such-key",
     async cleanup() {
-      s3.destroy();
       kms.destroy();
       await proxy.stop();
+      await b.cleanup();
     },
   };
 }
@@ -136,8 +89,8 @@ function forms(secret: string | Uint8Array): string[] {
   return out;
 }
 
-for (const makeBackend of [localBackend, motoBackend]) {
-  const label = makeBackend === localBackend ? "local" : "moto";
+for (const makeBackend of [localHygiene, motoHygiene]) {
+  const label = makeBackend === localHygiene ? "local" : "moto";
   Deno.test(`hygiene (${label}): no secret value, data key or credential in any stderr with --debug`, async () => {
     const b = await makeBackend();
     const dir = await Deno.makeTempDir({ prefix: "creds3-hygiene-files-" });

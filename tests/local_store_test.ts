@@ -5,7 +5,7 @@
  * and a master key created atomically even by racing `setup --create-key` runs.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { MAIN_TS, REPO_ROOT, runCli } from "./helpers/cli.ts";
+import { runCli } from "./helpers/cli.ts";
 
 async function store() {
   const home = await Deno.makeTempDir({ prefix: "creds3-local-store-" });
@@ -19,22 +19,8 @@ async function store() {
 }
 
 /** Runs the CLI under `umask 000`, so only creds3's own modes restrict what it creates. */
-async function withUmask0(env: Record<string, string>, args: string[]) {
-  const quoted = [Deno.execPath(), "run", "-A", "--quiet", MAIN_TS, ...args]
-    .map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
-  const output = await new Deno.Command("sh", {
-    args: ["-c", `umask 000 && exec ${quoted}`],
-    cwd: REPO_ROOT,
-    clearEnv: true,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
-      ...env,
-    },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: output.code, stderr: new TextDecoder().decode(output.stderr) };
+function withUmask0(env: Record<string, string>, args: string[]) {
+  return runCli(args, { env, wrapper: ["sh", "-c", 'umask 000 && exec "$@"', "sh"] });
 }
 
 /** Every path under `root` with its permission bits, e.g. `{"/store/a": "dir 700"}`. */

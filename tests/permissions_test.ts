@@ -7,44 +7,17 @@
  */
 import { match, ok, strictEqual } from "node:assert/strict";
 import { PERMISSIONS } from "../scripts/compile.ts";
-import { MAIN_TS, REPO_ROOT } from "./helpers/cli.ts";
+import { motoBucketAndKey } from "./helpers/backends.ts";
+import { cliArgv, cliEnv, runCli } from "./helpers/cli.ts";
 import { awsEnv, createBucket, createKmsKey, motoUrl, uniqueName } from "./helpers/moto.ts";
+import { onPty } from "./helpers/pty.ts";
 
 /** A permission Deno refused: the message Deno gives, under any error wrapping. */
 const DENIED = /NotCapable|Requires \w+ access|PermissionDenied|--allow-\w+/;
 
-const DENO_DIR = Deno.env.get("DENO_DIR") ??
-  `${Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`}/deno`;
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI with exactly the binary's permissions, in a clean environment. */
-async function restricted(
-  args: string[],
-  env: Record<string, string>,
-  stdin?: string,
-): Promise<Result> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMISSIONS, "--quiet", MAIN_TS, ...args],
-    cwd: REPO_ROOT,
-    clearEnv: true,
-    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", DENO_DIR, ...env },
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(stdin));
-    await writer.close();
-  }
-  const out = await child.output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+/** Runs the CLI with exactly the binary's permissions, in a clean environment (no HOME). */
+function restricted(args: string[], env: Record<string, string>, stdin?: string) {
+  return runCli(args, { env, stdin, flags: PERMISSIONS, home: false });
 }
 
 async function ok0(args: string[], env: Record<string, string>, stdin?: string) {
@@ -89,57 +62,19 @@ Deno.test("permissions: every command on the local store", async () => {
   }
 });
 
-// Runs argv interactively on a fresh pseudo-terminal (Python's os.openpty): the controlling
-// terminal, stdin and stderr; types each answer once its prompt is shown, and reports the exit
-// code and everything the terminal showed. Deno asks for --allow-all to open /dev/tty, so under
-// the binary's permissions the prompt goes through stdin and stderr (lib/cli/terminal.ts).
-const PTY_DRIVER = String.raw`
-import fcntl, json, os, select, subprocess, sys, termios, time
-spec = json.load(sys.stdin)
-master, slave = os.openpty()
-def attach():
-    os.setsid()
-    fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
-proc = subprocess.Popen(spec["argv"], env=spec["env"], stdin=slave, stdout=subprocess.PIPE,
-    stderr=slave, preexec_fn=attach, pass_fds=(slave,))
-shown = b""
-for expect, typed in spec["steps"]:
-    deadline = time.time() + 60
-    while expect.encode() not in shown and time.time() < deadline and proc.poll() is None:
-        if select.select([master], [], [], 0.2)[0]:
-            shown += os.read(master, 4096)
-    time.sleep(0.1)
-    os.write(master, typed.encode())
-out, _ = proc.communicate(timeout=120)
-while select.select([master], [], [], 0.2)[0]:
-    try:
-        shown += os.read(master, 4096)
-    except OSError:
-        break
-print(json.dumps({"code": proc.returncode, "shown": shown.decode("utf-8", "replace")}))
-`;
-
+// Deno asks for --allow-all to open /dev/tty, so under the binary's permissions the prompt goes
+// through stdin and stderr (lib/cli/terminal.ts): both are on the terminal here.
 Deno.test("permissions: put -P reads the value from the terminal", async () => {
   const home = await Deno.makeTempDir({ prefix: "creds3-perm-" });
   const env = { HOME: home, CREDS3_LOCATION: `file:${home}/store` };
   try {
     await ok0(["setup", "--create-key"], env);
-    const child = new Deno.Command("python3", {
-      args: ["-c", PTY_DRIVER],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(JSON.stringify({
-      argv: [Deno.execPath(), "run", ...PERMISSIONS, "--quiet", MAIN_TS, "put", "-P", "typed"],
-      env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", DENO_DIR, ...env },
-      steps: [["Value for", "typed-value\r"], ["Again", "typed-value\r"]],
-    })));
-    await writer.close();
-    const out = await child.output();
-    strictEqual(out.code, 0, `pty driver failed: ${new TextDecoder().decode(out.stderr)}`);
-    const r = JSON.parse(new TextDecoder().decode(out.stdout));
+    const r = await onPty(
+      cliArgv(["put", "-P", "typed"], PERMISSIONS),
+      cliEnv(env),
+      [["Value for", "typed-value\r"], ["Again", "typed-value\r"]],
+      { ttyStdio: true },
+    );
     ok(!DENIED.test(r.shown), r.shown);
     strictEqual(r.code, 0, r.shown);
     match(r.shown, /Value for 'typed' \(not shown\): \r+\nAgain, to confirm: \r+\n/);
@@ -208,11 +143,7 @@ Deno.test("permissions: S3, KMS and STS on moto, with profiles, a credential pro
 });
 
 Deno.test("permissions: without HOME the SDK's home lookup is allowed (sys: homedir, uid)", async () => {
-  const url = await motoUrl();
-  const bucket = uniqueName("creds3-perm");
-  const alias = `alias/${uniqueName("creds3-perm")}`;
-  await createBucket(url, bucket);
-  await createKmsKey(url, alias);
+  const { url, bucket, alias } = await motoBucketAndKey("creds3-perm");
   // No HOME, no credentials and no config file variables: the SDK's credential chain looks for
   // ~/.aws through os.homedir(), keyed by the effective uid. Whatever it finds there, it must
   // not be a permission Deno refuses.

@@ -5,7 +5,7 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { PROGRESS_THRESHOLD, progressReporter } from "../lib/cli/progress.ts";
 import { createMasterKey, CredentialStore, DirectoryStore, LocalKeyProvider } from "../mod.ts";
-import { MAIN_TS, runCli } from "./helpers/cli.ts";
+import { cliArgv, cliEnv, runCli } from "./helpers/cli.ts";
 
 function fakeOutput(terminal: boolean) {
   const chunks: string[] = [];
@@ -93,17 +93,11 @@ async function onTerminal(args: string[], env: Record<string, string>) {
       "util-linux 'script' is not installed: apt-get install bsdutils (it makes the pty)",
     );
   }
-  const line = [Deno.execPath(), "run", "-A", "--quiet", MAIN_TS, ...args].map(shellQuote)
-    .join(" ");
+  const line = cliArgv(args).map(shellQuote).join(" ");
   const out = await new Deno.Command("script", {
     args: ["-qec", `${line} >/dev/null`, "/dev/null"],
     clearEnv: true,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
-      TERM: "xterm",
-      ...env,
-    },
+    env: cliEnv({ TERM: "xterm", ...env }),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -5,109 +5,15 @@
  * terminal must be back in its normal mode afterwards.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { MAIN_TS, REPO_ROOT, runCli } from "./helpers/cli.ts";
-
-// Runs argv with a pty as controlling terminal (or, with "detach", in a new session without
-// one), answers prompts (wait for text, then type bytes), and reports exit code, stdout,
-// stderr, everything the terminal showed, and whether echo and canonical mode are on at the end.
-const DRIVER = String.raw`
-import base64, fcntl, json, os, select, subprocess, sys, termios, time
-spec = json.load(sys.stdin)
-master, slave = os.openpty()
-def attach():
-    os.setsid()
-    if not spec["detach"]:
-        fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
-proc = subprocess.Popen(spec["argv"], env=spec["env"], cwd=spec["cwd"], stdin=subprocess.DEVNULL,
-    stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=attach, pass_fds=(slave,))
-shown = b""
-def pump(timeout):
-    global shown
-    ready, _, _ = select.select([master], [], [], timeout)
-    if ready:
-        try:
-            shown += os.read(master, 4096)
-        except OSError:
-            return False
-    return True
-for expect, typed in spec["steps"]:
-    deadline = time.time() + 60
-    while expect.encode() not in shown and time.time() < deadline and proc.poll() is None:
-        pump(0.2)
-    if expect.encode() not in shown:
-        break
-    time.sleep(0.1)
-    os.write(master, base64.b64decode(typed))
-out, err = proc.communicate(timeout=120)
-while pump(0.1) and select.select([master], [], [], 0)[0]:
-    pass
-attrs = termios.tcgetattr(slave)
-print(json.dumps({"code": proc.returncode, "stdout": out.decode(), "stderr": err.decode(),
-    "shown": shown.decode("utf-8", "replace"),
-    "echo": bool(attrs[3] & termios.ECHO), "icanon": bool(attrs[3] & termios.ICANON)}))
-`;
-
-interface PtyResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** Everything the terminal displayed. */
-  shown: string;
-  echo: boolean;
-  icanon: boolean;
-}
-
-const b64 = (text: string) => btoa(String.fromCharCode(...new TextEncoder().encode(text)));
-
-async function onPty(
-  argv: string[],
-  env: Record<string, string>,
-  steps: [expect: string, typed: string][],
-  detach = false,
-): Promise<PtyResult> {
-  const child = new Deno.Command("python3", {
-    args: ["-c", DRIVER],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(
-    new TextEncoder().encode(JSON.stringify({
-      argv,
-      env,
-      cwd: REPO_ROOT,
-      detach,
-      steps: steps.map(([expect, typed]) => [expect, b64(typed)]),
-    })),
-  );
-  await writer.close();
-  const output = await child.output();
-  const text = new TextDecoder().decode(output.stdout);
-  strictEqual(output.code, 0, `pty driver failed: ${new TextDecoder().decode(output.stderr)}`);
-  return JSON.parse(text);
-}
+import { cliArgv, cliEnv, runCli } from "./helpers/cli.ts";
+import { onPty } from "./helpers/pty.ts";
 
 async function localStore() {
   const home = await Deno.makeTempDir({ prefix: "creds3-prompt-" });
-  const env = {
-    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-    HOME: home,
-    DENO_DIR: Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`,
-    CREDS3_LOCATION: `file:${home}/store`,
-  };
+  const env = cliEnv({ HOME: home, CREDS3_LOCATION: `file:${home}/store` });
   const setup = await runCli(["setup", "--create-key"], { env });
   strictEqual(setup.code, 0, setup.stderr);
-  const put = (...args: string[]) => [
-    Deno.execPath(),
-    "run",
-    "-A",
-    "--quiet",
-    MAIN_TS,
-    "put",
-    "-P",
-    ...args,
-  ];
+  const put = (...args: string[]) => cliArgv(["put", "-P", ...args]);
   return { home, env, put, cleanup: () => Deno.remove(home, { recursive: true }) };
 }
 
@@ -173,7 +79,7 @@ Deno.test("prompt: different answers, an empty answer and Ctrl-C store nothing",
 Deno.test("prompt: without a terminal, or with a value argument, put -P is a usage error", async () => {
   const s = await localStore();
   try {
-    const detached = await onPty(s.put("db/none"), s.env, [], true);
+    const detached = await onPty(s.put("db/none"), s.env, [], { detach: true });
     strictEqual(detached.code, 2, detached.stderr);
     match(detached.stderr, /-P needs a terminal/);
     match(detached.stderr, /hint: give the value as @FILE, or pipe it in with '-'/);

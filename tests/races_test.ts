@@ -9,44 +9,13 @@ import { VersionExistsError } from "../lib/core/errors.ts";
 import { DirectoryStore } from "../lib/stores/directory.ts";
 import { S3Store } from "../lib/stores/s3/store.ts";
 import type { Store, StoredSecret } from "../lib/stores/store.ts";
+import { localAndMoto, motoBucket } from "./helpers/backends.ts";
 import { runCli } from "./helpers/cli.ts";
-import {
-  awsEnv,
-  createBucket,
-  createKmsKey,
-  motoUrl,
-  s3Client,
-  uniqueName,
-} from "./helpers/moto.ts";
-
-interface Backend {
-  env: Record<string, string>;
-  cleanup(): Promise<void>;
-}
-
-async function motoBackend(): Promise<Backend> {
-  const url = await motoUrl();
-  const bucket = uniqueName("creds3-race");
-  const alias = `alias/${uniqueName("creds3-race")}`;
-  await createBucket(url, bucket);
-  await createKmsKey(url, alias);
-  return {
-    env: { ...awsEnv(url), CREDS3_LOCATION: bucket, CREDS3_KEY: alias },
-    cleanup: () => Promise.resolve(),
-  };
-}
-
-async function localBackend(): Promise<Backend> {
-  const home = await Deno.makeTempDir({ prefix: "creds3-race-" });
-  const env = { HOME: home, CREDS3_LOCATION: `file:${home}/store` };
-  const setup = await runCli(["setup", "--create-key"], { env });
-  strictEqual(setup.code, 0, setup.stderr);
-  return { env, cleanup: () => Deno.remove(home, { recursive: true }) };
-}
+import { s3Client } from "./helpers/moto.ts";
 
 const RACERS = 32;
 
-for (const [label, makeBackend] of [["moto", motoBackend], ["local", localBackend]] as const) {
+for (const [label, makeBackend] of localAndMoto("creds3-race")) {
   Deno.test(`races (${label}): ${RACERS} concurrent put -a land on ${RACERS} consecutive versions`, async () => {
     const backend = await makeBackend();
     const cli = (...args: string[]) => runCli(args, { env: backend.env });
@@ -145,9 +114,7 @@ Deno.test("races: the directory store's create-only link lets exactly one of 64 
 });
 
 Deno.test("races: S3 conditional PutObject lets exactly one of 16 writers win (moto)", async () => {
-  const url = await motoUrl();
-  const bucket = uniqueName("creds3-race-s3");
-  await createBucket(url, bucket);
+  const { url, bucket } = await motoBucket("creds3-race-s3");
   const client = s3Client(url);
   try {
     const store = new S3Store(client, bucket, "p/");

@@ -20,7 +20,7 @@ import { parse } from "../lib/cli/parse.ts";
 import { UsageError } from "../lib/core/errors.ts";
 import denoJson from "../deno.json" with { type: "json" };
 import { PERMISSIONS } from "../scripts/compile.ts";
-import { MAIN_TS, REPO_ROOT } from "./helpers/cli.ts";
+import { cliEnv, MAIN_TS, REPO_ROOT, runCommand } from "./helpers/cli.ts";
 import { awsEnv, motoUrl } from "./helpers/moto.ts";
 
 type Mode = "local" | "repo" | "moto" | "skip";
@@ -194,22 +194,10 @@ async function runSession(
   const work = `${home}/work`;
   await Deno.mkdir(work);
   try {
-    const out = await new Deno.Command("bash", {
-      args: ["--norc", "--noprofile", "-c", sessionScript(blocks, work)],
+    return await runCommand("bash", ["--norc", "--noprofile", "-c", sessionScript(blocks, work)], {
       clearEnv: true,
-      env: {
-        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-        HOME: home,
-        DENO_DIR: Deno.env.get("DENO_DIR") ??
-          `${Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`}/deno`,
-        ...env,
-      },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder();
-    return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+      env: cliEnv({ HOME: home, ...env }),
+    });
   } finally {
     await Deno.remove(home, { recursive: true });
   }

@@ -8,7 +8,7 @@ import { parse } from "yaml";
 import { VERSION } from "../commands/mod.ts";
 import denoJson from "../deno.json" with { type: "json" };
 import { compileArgs, PERMISSIONS, TARGETS } from "../scripts/compile.ts";
-import { REPO_ROOT, runCli } from "./helpers/cli.ts";
+import { type CliResult, REPO_ROOT, runCli, runCommand } from "./helpers/cli.ts";
 
 const WORKFLOW = `${REPO_ROOT}/.github/workflows/release.yml`;
 
@@ -40,16 +40,8 @@ function runs(job: Job): string {
   return job.steps.map((s) => s.run ?? "").join("\n");
 }
 
-async function deno(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: REPO_ROOT,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+function deno(args: string[]): Promise<CliResult> {
+  return runCommand(Deno.execPath(), args);
 }
 
 Deno.test("release workflow: valid YAML, runs on v* tags, test then build then release", async () => {

@@ -19,16 +19,9 @@ import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { CredentialStore, KmsKeyProvider, S3Store } from "../mod.ts";
 import { mapSettled } from "../lib/core/pool.ts";
+import { motoBucketAndKey } from "./helpers/backends.ts";
 import { runCli } from "./helpers/cli.ts";
-import {
-  awsEnv,
-  createBucket,
-  createKmsKey,
-  kmsClient,
-  motoUrl,
-  s3Client,
-  uniqueName,
-} from "./helpers/moto.ts";
+import { awsEnv, kmsClient, motoUrl, s3Client } from "./helpers/moto.ts";
 import { type Proxy, startProxy } from "./helpers/proxy.ts";
 
 interface Fixture {
@@ -43,10 +36,7 @@ async function withFixture(fn: (f: Fixture) => Promise<void>): Promise<void> {
   const url = await motoUrl();
   const proxy = await startProxy(url);
   try {
-    const bucket = uniqueName("creds3-requests");
-    const alias = `alias/${uniqueName("creds3-requests")}`;
-    await createBucket(url, bucket);
-    await createKmsKey(url, alias);
+    const { bucket, alias } = await motoBucketAndKey("creds3-requests");
     // The location is given by -l in every command below, never by the environment.
     await fn({ proxy, bucket, key: alias, env: { ...awsEnv(proxy.url), CREDS3_KEY: alias } });
   } finally {

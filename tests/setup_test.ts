@@ -21,15 +21,9 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { motoBucket } from "./helpers/backends.ts";
 import { runCli } from "./helpers/cli.ts";
-import {
-  awsEnv,
-  clientConfig,
-  createBucket,
-  motoUrl,
-  s3Client,
-  uniqueName,
-} from "./helpers/moto.ts";
+import { awsEnv, clientConfig, motoUrl, s3Client, uniqueName } from "./helpers/moto.ts";
 import { setupS3Bucket } from "../lib/stores/s3/setup.ts";
 import {
   hasTlsOnlyStatement,
@@ -118,9 +112,7 @@ Deno.test("setup: a fresh bucket gets every setting; a second run reports them a
 });
 
 Deno.test("setup: an existing bucket's differences are reported, changed only with --fix", async () => {
-  const url = await motoUrl();
-  const bucket = uniqueName("creds3-drift");
-  await createBucket(url, bucket);
+  const { url, bucket } = await motoBucket("creds3-drift");
   const env = { ...awsEnv(url), CREDS3_LOCATION: bucket, CREDS3_KEY: "alias/unused" };
   const s3 = s3Client(url);
   try {
@@ -154,9 +146,7 @@ Deno.test("setup: an existing bucket's differences are reported, changed only wi
 });
 
 Deno.test("setup: the TLS-only policy is added beside other statements, once", async () => {
-  const url = await motoUrl();
-  const bucket = uniqueName("creds3-policy");
-  await createBucket(url, bucket);
+  const { url, bucket } = await motoBucket("creds3-policy");
   const s3 = s3Client(url);
   const other = {
     Sid: "SomeoneElses",
@@ -264,9 +254,7 @@ Deno.test("setup: what counts as a TLS-only statement", () => {
 });
 
 Deno.test("setup --create-key: creates key and alias once; refuses what it cannot create", async () => {
-  const url = await motoUrl();
-  const bucket = uniqueName("creds3-key");
-  await createBucket(url, bucket);
+  const { url, bucket } = await motoBucket("creds3-key");
   const alias = `alias/${uniqueName("creds3-new")}`;
   const env = { ...awsEnv(url), CREDS3_LOCATION: bucket };
   const kms = new KMSClient({ ...clientConfig(url), region: "eu-west-1" });

@@ -13,7 +13,7 @@
 import { deepStrictEqual, match, ok, rejects, strictEqual } from "node:assert/strict";
 import { exporter, exporterNames } from "../plugins/mod.ts";
 import { FORMAT_NAMES, loadExporter } from "../plugins/catalog.ts";
-import { MAIN_TS, REPO_ROOT } from "./helpers/cli.ts";
+import { type CliResult, REPO_ROOT, runCli } from "./helpers/cli.ts";
 
 /** Packages that a start-up without AWS must not load. */
 const AWS_PACKAGES = /^@aws-sdk\/|^@smithy\//;
@@ -89,40 +89,16 @@ async function poisonedImportMap(poison: RegExp, builtins: string[] = []): Promi
 }
 
 /** Runs the CLI with the import map, in a clean environment (no AWS settings). */
-async function run(
-  poisoned: Poisoned,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", "--import-map", poisoned.map, MAIN_TS, ...args],
-    cwd: REPO_ROOT,
-    clearEnv: true,
+function run(poisoned: Poisoned, args: string[]): Promise<CliResult> {
+  return runCli(args, {
+    flags: ["-A", "--import-map", poisoned.map],
     env: {
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
       HOME: poisoned.dir,
-      // Keep Deno's module and npm cache: the fresh HOME would otherwise mean a cold cache.
-      DENO_DIR: denoDir(),
       AWS_EC2_METADATA_DISABLED: "true",
       // Never reach a real AWS endpoint, even if a control loaded the real SDK.
       AWS_ENDPOINT_URL: "http://127.0.0.1:9",
     },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
-
-/** Deno's cache folder as this process sees it (as tests/helpers/cli.ts passes it on). */
-function denoDir(): string {
-  const fromEnv = Deno.env.get("DENO_DIR");
-  if (fromEnv) return fromEnv;
-  const home = Deno.env.get("HOME") ?? "";
-  const xdg = Deno.env.get("XDG_CACHE_HOME");
-  return `${
-    xdg ?? (Deno.build.os === "darwin" ? `${home}/Library/Caches` : `${home}/.cache`)
-  }/deno`;
+  });
 }
 
 function succeeded(r: { code: number; stderr: string }, what: string) {

@@ -7,84 +7,10 @@
  * docs/SECURITY.md describes: the name in the encryption context.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { type Fields, localAndMoto } from "./helpers/backends.ts";
 import { runCli } from "./helpers/cli.ts";
-import {
-  awsEnv,
-  createBucket,
-  createKmsKey,
-  motoUrl,
-  s3Client,
-  uniqueName,
-} from "./helpers/moto.ts";
 
-type Fields = { contents: string; key: string; hmac: string; digest: string };
 type Field = keyof Fields;
-
-/** A store whose objects the test reads and writes directly, as an attacker with write access. */
-interface RawStore {
-  label: string;
-  env: Record<string, string>;
-  read(name: string, version: string): Promise<Fields>;
-  /** Replaces the object with exactly these fields (absent ones are removed). */
-  write(name: string, version: string, fields: Partial<Fields>): Promise<void>;
-  cleanup(): Promise<void>;
-}
-
-async function motoStore(): Promise<RawStore> {
-  const url = await motoUrl();
-  const bucket = uniqueName("creds3-tamper");
-  const alias = `alias/${uniqueName("creds3-tamper")}`;
-  await createBucket(url, bucket);
-  await createKmsKey(url, alias);
-  const s3 = s3Client(url);
-  return {
-    label: "moto",
-    env: { ...awsEnv(url), CREDS3_LOCATION: bucket, CREDS3_KEY: alias },
-    async read(name, version) {
-      const out = await s3.send(
-        new GetObjectCommand({ Bucket: bucket, Key: `${name}/${version}` }),
-      );
-      const meta = out.Metadata ?? {};
-      return {
-        contents: await out.Body!.transformToString(),
-        key: meta.key,
-        hmac: meta.hmac,
-        digest: meta.digest,
-      };
-    },
-    async write(name, version, { contents, ...meta }) {
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: `${name}/${version}`,
-          Body: new TextEncoder().encode(contents ?? ""),
-          Metadata: meta as Record<string, string>,
-        }),
-      );
-    },
-    cleanup: () => Promise.resolve(s3.destroy()),
-  };
-}
-
-async function localStore(): Promise<RawStore> {
-  const home = await Deno.makeTempDir({ prefix: "creds3-tamper-" });
-  const env = { HOME: home, CREDS3_LOCATION: `file:${home}/store` };
-  const setup = await runCli(["setup", "--create-key"], { env });
-  strictEqual(setup.code, 0, setup.stderr);
-  const file = (name: string, version: string) => `${home}/store/${name}/${version}`;
-  return {
-    label: "local",
-    env,
-    async read(name, version) {
-      return JSON.parse(await Deno.readTextFile(file(name, version)));
-    },
-    async write(name, version, fields) {
-      await Deno.writeTextFile(file(name, version), JSON.stringify(fields));
-    },
-    cleanup: () => Deno.remove(home, { recursive: true }),
-  };
-}
 
 /** Changes one character in the middle of a field, keeping it valid base64 / hex. */
 function flip(value: string): string {
@@ -180,8 +106,7 @@ const cases: TamperCase[] = [
   },
 ];
 
-for (const makeStore of [motoStore, localStore]) {
-  const label = makeStore === motoStore ? "moto" : "local";
+for (const [label, makeStore] of localAndMoto("creds3-tamper")) {
   Deno.test(`tamper (${label}): every altered or removed field is refused by name and version`, async (t) => {
     const store = await makeStore();
     const cli = (...args: string[]) => runCli(args, { env: store.env });
