@@ -123,6 +123,7 @@ export {
   type StoredSecret,
 } from "./lib/stores/store.ts";
 export { DirectoryStore } from "./lib/stores/directory.ts";
+export { MemoryStore, type MemoryStoreOptions } from "./lib/stores/memory.ts";
 export { S3Store, type S3StoreOptions } from "./lib/stores/s3/store.ts";
 
 export type { DataKey, KeyProvider } from "./lib/keys/key_provider.ts";

@@ -8,7 +8,7 @@
  *   does, without downloading Deno's runtime image (what CI can do offline).
  *
  * {@linkcode PERMISSIONS} is the one list of permissions: the binaries get it, and the tests run
- * the CLI with exactly these flags (tests/permissions_test.ts, tests/readme_test.ts).
+ * the CLI with exactly these flags (tests/e2e/permissions_test.ts, tests/meta/readme_test.ts).
  *
  * @module
  */

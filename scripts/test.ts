@@ -5,8 +5,9 @@
  *    an already-set `CREDS3_TEST_MOTO_URL` instead).
  * 2. With `--ceph` or `CREDS3_TEST_CEPH=1`, boots Ceph's S3 gateway via `scripts/ceph.sh` in
  *    `.ceph/` and exports `CREDS3_TEST_CEPH_URL`; a Ceph that does not start fails the run.
- *    Without Ceph, `tests/cli_ceph_test.ts` is left out (`--ignore`) with a message saying so,
- *    unless it is named on the command line (it then fails, saying how to run it).
+ *    Without Ceph, the tests in `tests/e2e/ceph/` are left out (`--ignore`) with a message
+ *    saying so, unless they are named on the command line (they then fail, saying how to run
+ *    them).
  * 3. Runs `deno test -A` (local code type-checked) on `tests/` or on the paths given, with the
  *    developer's own `AWS_*` / `CREDS3_*` variables removed, streaming its output.
  * 4. Stops the servers and prints one last line `N passed, N failed[, N skipped]` (tests, not
@@ -20,7 +21,7 @@ import { freePort, type MotoServer, startMoto } from "../tests/helpers/moto.ts";
 const repo = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const cephDir = `${repo}/.ceph`;
 /** The tests that need Ceph (left out, with a message, when Ceph is not started). */
-const CEPH_TEST = "tests/cli_ceph_test.ts";
+const CEPH_TESTS = "tests/e2e/ceph/";
 
 function log(message: string): void {
   console.error(`test: ${message}`);
@@ -156,12 +157,12 @@ async function main(argv: string[]): Promise<number> {
       extra.CREDS3_TEST_CEPH_URL = await cephUp();
     } else if (Deno.env.get("CREDS3_TEST_CEPH_URL")) {
       log(`using Ceph at ${Deno.env.get("CREDS3_TEST_CEPH_URL")}`);
-    } else if (args.some((a) => a.endsWith(CEPH_TEST.slice("tests/".length)))) {
-      log(`Ceph not started, and ${CEPH_TEST} was asked for: it fails saying how to run it`);
+    } else if (args.some((a) => a.includes("e2e/ceph"))) {
+      log(`Ceph not started, and ${CEPH_TESTS} was asked for: it fails saying how to run it`);
     } else {
-      // The Ceph test file fails loudly without Ceph; leave it out, and say so.
-      args.unshift(`--ignore=${CEPH_TEST}`);
-      log(`excluded ${CEPH_TEST}: Ceph is not started (pass --ceph or set CREDS3_TEST_CEPH=1)`);
+      // The Ceph tests fail loudly without Ceph; leave them out, and say so.
+      args.unshift(`--ignore=${CEPH_TESTS}`);
+      log(`excluded ${CEPH_TESTS}: Ceph is not started (pass --ceph or set CREDS3_TEST_CEPH=1)`);
     }
 
     const { code, summary } = await denoTest(args, testEnv(extra));

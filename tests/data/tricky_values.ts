@@ -1,7 +1,7 @@
 /**
  * The table of tricky secret values that every exporter and every command that writes secrets
- * out (`export`, `exec`) must carry unchanged. Shared by tests/plugins_test.ts and
- * tests/export_exec_test.ts. All values are made up.
+ * out (`export`, `exec`) must carry unchanged. Shared by tests/unit/plugins_test.ts and
+ * tests/e2e/export_exec_test.ts. All values are made up.
  *
  * @module
  */

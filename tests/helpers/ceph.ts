@@ -3,7 +3,7 @@
  *
  * Env contract: `scripts/test.ts --ceph` (or `CREDS3_TEST_CEPH=1`) boots a one-node cluster via
  * `scripts/ceph.sh` and sets `CREDS3_TEST_CEPH_URL`. A test file that needs Ceph fails loudly
- * without it (`tests/cli_ceph_test.ts`: one failing test saying how to run it), and
+ * without it (`tests/e2e/ceph/cli_ceph_test.ts`: one failing test saying how to run it), and
  * `scripts/test.ts` without `--ceph` leaves that file out, saying so. Ceph has no KMS: pair it
  * with moto for KMS.
  *

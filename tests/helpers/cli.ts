@@ -10,10 +10,16 @@
 export interface RunCliOptions {
   /** Extra environment (wins over PATH/HOME); nothing else is inherited. */
   env?: Record<string, string>;
+  /** `false`: no HOME at all, instead of a fresh temporary one when `env` has none. */
+  home?: false;
   /** Bytes or text on standard input; none (closed stdin) when absent. */
   stdin?: string | Uint8Array;
   /** Working directory (default: the repo root). */
   cwd?: string;
+  /** Deno's flags before `main.ts` (default `-A`). */
+  flags?: readonly string[];
+  /** A command the CLI runs under, e.g. `["setpriv", ..., "--"]` (default none). */
+  wrapper?: readonly string[];
 }
 
 /** What the CLI did, with raw stdout. */
@@ -47,17 +53,14 @@ export async function runCliBytes(
   args: string[],
   options: RunCliOptions = {},
 ): Promise<CliBytesResult> {
-  const home = options.env?.HOME ? undefined : await Deno.makeTempDir({ prefix: "creds3-home-" });
+  const home = options.env?.HOME || options.home === false
+    ? undefined
+    : await Deno.makeTempDir({ prefix: "creds3-home-" });
   try {
-    const env: Record<string, string> = {
-      PATH: Deno.env.get("PATH") ?? "/usr/local/bin:/usr/bin:/bin",
-      // Keep Deno's module and npm cache: the fresh HOME would otherwise mean a cold cache.
-      DENO_DIR: denoDir(),
-      ...(home ? { HOME: home } : {}),
-      ...options.env,
-    };
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--quiet", MAIN_TS, ...args],
+    const env = cliEnv({ ...(home ? { HOME: home } : {}), ...options.env });
+    const [command, ...rest] = [...options.wrapper ?? [], ...cliArgv(args, options.flags)];
+    const child = new Deno.Command(command, {
+      args: rest,
       cwd: options.cwd ?? REPO_ROOT,
       clearEnv: true,
       env,
@@ -87,10 +90,46 @@ export async function runCliBytes(
   }
 }
 
+/** The command line that runs the CLI: `deno run FLAGS --quiet main.ts ...args`. */
+export function cliArgv(args: readonly string[], flags: readonly string[] = ["-A"]): string[] {
+  return [Deno.execPath(), "run", ...flags, "--quiet", MAIN_TS, ...args];
+}
+
+/**
+ * A clean environment for a spawned CLI or shell: `PATH`, Deno's cache folder (a fresh HOME
+ * would otherwise mean a cold cache) and `extra`, nothing else.
+ */
+export function cliEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: Deno.env.get("PATH") ?? "/usr/local/bin:/usr/bin:/bin",
+    DENO_DIR: denoDir(),
+    ...extra,
+  };
+}
+
+/** What a command did, its output decoded as UTF-8. */
+export async function runCommand(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string>; clearEnv?: boolean } = {},
+): Promise<CliResult> {
+  const out = await new Deno.Command(command, {
+    args: [...args],
+    cwd: options.cwd ?? REPO_ROOT,
+    clearEnv: options.clearEnv,
+    env: options.env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+}
+
 let cachedDenoDir: string | undefined;
 
 /** Deno's cache folder as this process sees it (DENO_DIR, else the platform default). */
-function denoDir(): string {
+export function denoDir(): string {
   if (cachedDenoDir) return cachedDenoDir;
   const fromEnv = Deno.env.get("DENO_DIR");
   if (fromEnv) return (cachedDenoDir = fromEnv);

@@ -1,0 +1,232 @@
+/**
+ * Requests per operation: the CLI runs against moto through the counting proxy, and each
+ * command must send exactly the minimum (docs/PERFORMANCE.md):
+ *
+ * | operation            | requests                                        |
+ * | -------------------- | ----------------------------------------------- |
+ * | `put NAME`           | 1 GenerateDataKey + 1 PutObject                 |
+ * | `put -a NAME`        | 1 ListObjectsV2 + 1 GenerateDataKey + 1 PutObject |
+ * | `get NAME`           | 1 ListObjectsV2 + 1 GetObject + 1 Decrypt       |
+ * | `get -v V NAME`      | 1 GetObject + 1 Decrypt                         |
+ * | `getall`, `get 'p*'`, `export` | ceil(objects/1000) ListObjectsV2 + N GetObject + N Decrypt |
+ * | `list`               | ceil(objects/1000) ListObjectsV2                |
+ * | `delete NAME`        | 1 ListObjectsV2 + 1 DeleteObjects               |
+ *
+ * and no STS call when the location is given. Timings are never asserted here (see
+ * `deno task bench`); counts are.
+ */
+import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { CredentialStore, KmsKeyProvider, S3Store } from "../../../mod.ts";
+import { mapSettled } from "../../../lib/core/pool.ts";
+import { motoBucketAndKey } from "../../helpers/backends.ts";
+import { runCli } from "../../helpers/cli.ts";
+import { awsEnv, kmsClient, motoUrl, s3Client } from "../../helpers/moto.ts";
+import { type Proxy, startProxy } from "../../helpers/proxy.ts";
+
+interface Fixture {
+  proxy: Proxy;
+  bucket: string;
+  /** The KMS key alias. */
+  key: string;
+  env: Record<string, string>;
+}
+
+async function withFixture(fn: (f: Fixture) => Promise<void>): Promise<void> {
+  const url = await motoUrl();
+  const proxy = await startProxy(url);
+  try {
+    const { bucket, alias } = await motoBucketAndKey("creds3-requests");
+    // The location is given by -l in every command below, never by the environment.
+    await fn({ proxy, bucket, key: alias, env: { ...awsEnv(proxy.url), CREDS3_KEY: alias } });
+  } finally {
+    await proxy.stop();
+  }
+}
+
+/** Runs the CLI and returns the requests it sent, by operation; fails on a non-zero exit. */
+async function requestsOf(
+  f: Fixture,
+  args: string[],
+  options: { stdout?: string; json?: unknown } = {},
+): Promise<Record<string, number>> {
+  f.proxy.resetCounts();
+  const result = await runCli(args, { env: f.env });
+  strictEqual(
+    result.code,
+    0,
+    `creds3 ${args.join(" ")} exited ${result.code}: ${result.stderr}`,
+  );
+  if (options.stdout !== undefined) strictEqual(result.stdout, options.stdout);
+  if (options.json !== undefined) deepStrictEqual(JSON.parse(result.stdout), options.json);
+  return f.proxy.counts();
+}
+
+Deno.test("requests: put, put -a, get, get -v, list and delete send the minimum", async () => {
+  await withFixture(async (f) => {
+    const l = ["-l", f.bucket];
+    deepStrictEqual(await requestsOf(f, ["put", ...l, "db/password", "s3cr3t-one"]), {
+      "kms:GenerateDataKey": 1,
+      "s3:PutObject": 1,
+    });
+    deepStrictEqual(await requestsOf(f, ["put", ...l, "-a", "db/password", "s3cr3t-two"]), {
+      "s3:ListObjectsV2": 1,
+      "kms:GenerateDataKey": 1,
+      "s3:PutObject": 1,
+    });
+    // put -a of a new name: the listing finds nothing, version 1.
+    deepStrictEqual(await requestsOf(f, ["put", ...l, "-a", "api/key", "k3y"]), {
+      "s3:ListObjectsV2": 1,
+      "kms:GenerateDataKey": 1,
+      "s3:PutObject": 1,
+    });
+    deepStrictEqual(
+      await requestsOf(f, ["get", ...l, "db/password"], { stdout: "s3cr3t-two\n" }),
+      { "s3:ListObjectsV2": 1, "s3:GetObject": 1, "kms:Decrypt": 1 },
+    );
+    deepStrictEqual(
+      await requestsOf(f, ["get", ...l, "-v", "1", "db/password"], { stdout: "s3cr3t-one\n" }),
+      { "s3:GetObject": 1, "kms:Decrypt": 1 },
+    );
+    deepStrictEqual(await requestsOf(f, ["list", ...l]), { "s3:ListObjectsV2": 1 });
+    deepStrictEqual(await requestsOf(f, ["delete", ...l, "api/key"]), {
+      "s3:ListObjectsV2": 1,
+      "s3:DeleteObjects": 1,
+    });
+  });
+});
+
+Deno.test("requests: without a location, STS finds the default bucket (the counter sees STS)", async () => {
+  // The control for the exact counts above, which leave STS out: the proxy does count it.
+  await withFixture(async (f) => {
+    f.proxy.resetCounts();
+    // The default bucket may or may not exist in the shared moto: the exit code is not the point.
+    await runCli(["list"], { env: f.env });
+    const counts = f.proxy.counts();
+    strictEqual(counts["sts:GetCallerIdentity"], 1, JSON.stringify(counts));
+    strictEqual(counts["s3:ListObjectsV2"], 1, JSON.stringify(counts));
+  });
+});
+
+Deno.test("requests: getall, wildcard get and export: pages of 1,000 listed, only the latest read", async () => {
+  await withFixture(async (f) => {
+    const names = ["app/a", "app/b", "app/c", "db/d"];
+    const OLD_VERSIONS = 250;
+    // 1,000 older versions that are not secrets at all: reading any of them would fail.
+    const s3 = s3Client(await motoUrl());
+    try {
+      const keys = names.flatMap((name) =>
+        Array.from({ length: OLD_VERSIONS }, (_, i) => `${name}/${i + 1}`)
+      );
+      for (let i = 0; i < keys.length; i += 25) {
+        await Promise.all(
+          keys.slice(i, i + 25).map((Key) =>
+            s3.send(new PutObjectCommand({ Bucket: f.bucket, Key, Body: "not a secret" }))
+          ),
+        );
+      }
+    } finally {
+      s3.destroy();
+    }
+    const l = ["-l", f.bucket];
+    for (const name of names) {
+      deepStrictEqual(await requestsOf(f, ["put", ...l, "-a", name, `value of ${name}`]), {
+        // 250 versions listed on one page, then version 251 stored.
+        "s3:ListObjectsV2": 1,
+        "kms:GenerateDataKey": 1,
+        "s3:PutObject": 1,
+      });
+    }
+    // 1,004 objects: two listing pages, then one GET and one Decrypt per name.
+    const all = Object.fromEntries(names.map((n) => [n, `value of ${n}`]));
+    deepStrictEqual(
+      await requestsOf(f, ["getall", ...l], { json: all }),
+      { "s3:ListObjectsV2": 2, "s3:GetObject": 4, "kms:Decrypt": 4 },
+    );
+    // The wildcard lists only under its literal prefix (753 objects: one page).
+    const app = Object.fromEntries(names.slice(0, 3).map((n) => [n, `value of ${n}`]));
+    deepStrictEqual(
+      await requestsOf(f, ["get", ...l, "app/*"], { json: app }),
+      { "s3:ListObjectsV2": 1, "s3:GetObject": 3, "kms:Decrypt": 3 },
+    );
+    deepStrictEqual(await requestsOf(f, ["export", ...l, "-f", "json", "db/*"]), {
+      "s3:ListObjectsV2": 1,
+      "s3:GetObject": 1,
+      "kms:Decrypt": 1,
+    });
+    // --concurrency 1 changes the order of requests, not their number.
+    deepStrictEqual(await requestsOf(f, ["getall", ...l, "--concurrency", "1"]), {
+      "s3:ListObjectsV2": 2,
+      "s3:GetObject": 4,
+      "kms:Decrypt": 4,
+    });
+  });
+});
+
+Deno.test("requests: S3 SlowDown and KMS throttling are retried, each failed request once more", async () => {
+  await withFixture(async (f) => {
+    const l = ["-l", f.bucket];
+    const names = Array.from({ length: 12 }, (_, i) => `svc/s${String(i).padStart(2, "0")}`);
+    for (const name of names) await requestsOf(f, ["put", ...l, name, `v-${name}`]);
+    // With 10 attempts, one of the 24 reads failing every attempt has odds of 24 × 0.3^10, about
+    // 1 in 7,000 (with the default 5 it would be 1 in 17).
+    f.proxy.setOptions({
+      faults: {
+        rate: 0.3,
+        kinds: ["s3-503", "kms-throttle"],
+        ops: ["s3:GetObject", "kms:Decrypt"],
+      },
+    });
+    const expected = Object.fromEntries(names.map((n) => [n, `v-${n}`]));
+    const counts = await requestsOf(f, ["getall", ...l, "--max-attempts", "10"], {
+      json: expected,
+    });
+    const injected = f.proxy.injected();
+    f.proxy.setOptions({ faults: undefined });
+    ok((injected["s3-503"] ?? 0) > 0, `no S3 fault was injected: ${JSON.stringify(injected)}`);
+    ok(
+      (injected["kms-throttle"] ?? 0) > 0,
+      `no KMS fault was injected: ${JSON.stringify(injected)}`,
+    );
+    deepStrictEqual(counts, {
+      "s3:ListObjectsV2": 1,
+      "s3:GetObject": names.length + injected["s3-503"],
+      "kms:Decrypt": names.length + injected["kms-throttle"],
+    });
+  });
+});
+
+Deno.test("requests: a storm of 5xx on many reads: every secret keeps its own attempts (no client-wide retry quota)", async () => {
+  // The SDK's standard mode shares a retry quota of 500 per client, 14 per retried 5xx: a
+  // getall of hundreds of secrets under a storm of errors would stop retrying and fail secrets
+  // that had attempts left. creds3 retries each request up to --max-attempts.
+  await withFixture(async (f) => {
+    const N = 300;
+    const url = await motoUrl();
+    const s3 = s3Client(url);
+    const kms = kmsClient(url);
+    try {
+      const creds = new CredentialStore(new S3Store(s3, f.bucket), new KmsKeyProvider(kms, f.key));
+      const results = await mapSettled(
+        Array.from({ length: N }, (_, i) => `storm/s${String(i).padStart(3, "0")}`),
+        16,
+        (name) => creds.put(name, `v-${name}`),
+      );
+      strictEqual(results.filter((r) => r.status === "rejected").length, 0);
+    } finally {
+      s3.destroy();
+      kms.destroy();
+    }
+    f.proxy.setOptions({ faults: { rate: 0.5, kinds: ["s3-500"], ops: ["s3:GetObject"] } });
+    // 0.5^20: no secret runs out of attempts.
+    const counts = await requestsOf(f, ["getall", "-l", f.bucket, "--max-attempts", "20"]);
+    const injected = f.proxy.injected()["s3-500"] ?? 0;
+    f.proxy.setOptions({ faults: undefined });
+    ok(injected > N / 2, `only ${injected} faults injected`);
+    deepStrictEqual(counts, {
+      "s3:ListObjectsV2": 1,
+      "s3:GetObject": N + injected,
+      "kms:Decrypt": N,
+    });
+  });
+});

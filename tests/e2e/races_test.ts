@@ -1,0 +1,128 @@
+/**
+ * Concurrent writers, on moto and on the local directory store: 32 concurrent `put -a` of one
+ * name land on 32 distinct consecutive versions, none lost; of two concurrent `put -v 5`
+ * exactly one wins. The stores' create-only writes are also raced directly, in one process,
+ * where the writers are truly simultaneous.
+ */
+import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
+import { VersionExistsError } from "../../lib/core/errors.ts";
+import { DirectoryStore } from "../../lib/stores/directory.ts";
+import { S3Store } from "../../lib/stores/s3/store.ts";
+import type { Store, StoredSecret } from "../../lib/stores/store.ts";
+import { localAndMoto, motoBucket } from "../helpers/backends.ts";
+import { runCli } from "../helpers/cli.ts";
+import { s3Client } from "../helpers/moto.ts";
+
+const RACERS = 32;
+
+for (const [label, makeBackend] of localAndMoto("creds3-race")) {
+  Deno.test(`races (${label}): ${RACERS} concurrent put -a land on ${RACERS} consecutive versions`, async () => {
+    const backend = await makeBackend();
+    const cli = (...args: string[]) => runCli(args, { env: backend.env });
+    try {
+      const values = Array.from({ length: RACERS }, (_, i) => `racer-value-${i}`);
+      const runs = await Promise.all(values.map((value) => cli("put", "-a", "race/name", value)));
+      const stored = new Map<string, string>();
+      runs.forEach((r, i) => {
+        strictEqual(r.code, 0, r.stderr);
+        const version = r.stderr.match(/Stored 'race\/name' version (\d+)/)?.[1];
+        ok(version, r.stderr);
+        ok(!stored.has(version), `version ${version} reported twice`);
+        stored.set(version, values[i]);
+      });
+      const expected = Array.from({ length: RACERS }, (_, i) => String(i + 1));
+      deepStrictEqual([...stored.keys()].sort((a, b) => +a - +b), expected);
+      const list = await cli("list");
+      deepStrictEqual(
+        list.stdout.trimEnd().split("\n"),
+        expected.map((v) => `race/name -- version ${v}`),
+      );
+      const reads = await Promise.all(expected.map((v) => cli("get", "race/name", "-v", v)));
+      reads.forEach((r, i) => strictEqual(r.stdout, `${stored.get(expected[i])}\n`, r.stderr));
+    } finally {
+      await backend.cleanup();
+    }
+  });
+
+  Deno.test(`races (${label}): of two concurrent put -v 5 exactly one wins`, async () => {
+    const backend = await makeBackend();
+    const cli = (...args: string[]) => runCli(args, { env: backend.env });
+    try {
+      const names = ["pair/a", "pair/b", "pair/c", "pair/d"];
+      const runs = await Promise.all(
+        names.flatMap((name) =>
+          ["left", "right"].map((side) => cli("put", "-v", "5", name, `${side}-value`))
+        ),
+      );
+      for (const [i, name] of names.entries()) {
+        const pair = runs.slice(2 * i, 2 * i + 2);
+        const winners = pair.filter((r) => r.code === 0);
+        const losers = pair.filter((r) => r.code !== 0);
+        strictEqual(winners.length, 1, `${name}: ${pair.map((r) => r.stderr).join(" | ")}`);
+        strictEqual(losers[0].code, 1);
+        strictEqual(losers[0].stdout, "");
+        match(losers[0].stderr, new RegExp(`Version 5 of '${name}' already exists`));
+        const side = pair[0].code === 0 ? "left" : "right";
+        strictEqual((await cli("get", name)).stdout, `${side}-value\n`);
+        strictEqual((await cli("list", name)).stdout, `${name} -- version 5\n`);
+      }
+    } finally {
+      await backend.cleanup();
+    }
+  });
+}
+
+const sealed = (i: number): StoredSecret => ({
+  contents: btoa(`ciphertext-${i}`),
+  key: btoa(`wrapped-key-${i}`),
+  hmac: i.toString(16).padStart(64, "0"),
+  digest: "SHA256",
+});
+
+/** Races `writers` creates of one version; exactly one must win and its object must be whole. */
+async function raceCreate(store: Store, writers: number): Promise<void> {
+  const results = await Promise.allSettled(
+    Array.from({ length: writers }, (_, i) => store.create("same/name", "5", sealed(i))),
+  );
+  const won = results.flatMap((r, i) => r.status === "fulfilled" ? [i] : []);
+  strictEqual(won.length, 1, `winners: ${won.join(", ")}`);
+  for (const r of results) {
+    if (r.status === "rejected") {
+      ok(r.reason instanceof VersionExistsError, String(r.reason));
+      match(r.reason.message, /Version 5 of 'same\/name' already exists/);
+    }
+  }
+  deepStrictEqual(await store.read("same/name", "5"), sealed(won[0]));
+  const listed = await Array.fromAsync(store.list({ name: "same/name" }));
+  deepStrictEqual(listed.map((e) => e.version), ["5"]);
+}
+
+Deno.test("races: the directory store's create-only link lets exactly one of 64 writers win", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "creds3-race-dir-" });
+  try {
+    const store = new DirectoryStore(`${dir}/store`);
+    await store.setup();
+    for (let round = 0; round < 5; round++) {
+      await raceCreate(store, 64);
+      await store.remove([{ name: "same/name", version: "5" }]);
+    }
+    // No temporary file is left behind by the losers.
+    deepStrictEqual([...Deno.readDirSync(`${dir}/store`)], []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("races: S3 conditional PutObject lets exactly one of 16 writers win (moto)", async () => {
+  const { url, bucket } = await motoBucket("creds3-race-s3");
+  const client = s3Client(url);
+  try {
+    const store = new S3Store(client, bucket, "p/");
+    for (let round = 0; round < 3; round++) {
+      await raceCreate(store, 16);
+      await store.remove([{ name: "same/name", version: "5" }]);
+    }
+  } finally {
+    client.destroy();
+  }
+});

@@ -1,0 +1,187 @@
+/**
+ * Tampering with stored secrets, on moto (S3 + KMS) and on the local directory store: a body,
+ * `hmac`, `digest` or `key` altered or removed, a body copied from another version, or an
+ * unknown digest is an integrity or key error naming the secret and version, with nothing on
+ * stdout and exit 1, for `get` and for `getall`. What the HMAC cannot see (a whole object moved
+ * between names that share an encryption context) is shown too, with the mitigation that
+ * docs/SECURITY.md describes: the name in the encryption context.
+ */
+import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
+import { type Fields, localAndMoto } from "../helpers/backends.ts";
+import { runCli } from "../helpers/cli.ts";
+
+type Field = keyof Fields;
+
+/** Changes one character in the middle of a field, keeping it valid base64 / hex. */
+function flip(value: string): string {
+  const at = Math.floor(value.length / 2);
+  const c = value[at];
+  return value.slice(0, at) + (c === "a" ? "b" : "a") + value.slice(at + 1);
+}
+
+function without(fields: Fields, field: Field): Partial<Fields> {
+  const copy: Partial<Fields> = { ...fields };
+  delete copy[field];
+  return copy;
+}
+
+interface TamperCase {
+  label: string;
+  change(fields: Fields, other: Fields): Partial<Fields>;
+  /** The error, after "'NAME' version 2: ". */
+  error: Record<"moto" | "local", RegExp>;
+}
+
+const HMAC_MISMATCH = /HMAC does not match/;
+
+const cases: TamperCase[] = [
+  {
+    label: "body altered",
+    change: (f) => ({ ...f, contents: flip(f.contents) }),
+    error: { moto: HMAC_MISMATCH, local: HMAC_MISMATCH },
+  },
+  {
+    label: "body removed",
+    change: (f) => without(f, "contents"),
+    error: { moto: HMAC_MISMATCH, local: /has no 'contents' field/ },
+  },
+  {
+    label: "body copied from another version",
+    change: (f, other) => ({ ...f, contents: other.contents }),
+    error: { moto: HMAC_MISMATCH, local: HMAC_MISMATCH },
+  },
+  {
+    label: "hmac altered",
+    change: (f) => ({ ...f, hmac: flip(f.hmac) }),
+    error: { moto: HMAC_MISMATCH, local: HMAC_MISMATCH },
+  },
+  {
+    label: "hmac removed",
+    change: (f) => without(f, "hmac"),
+    error: { moto: /has no 'hmac' metadata/, local: /has no 'hmac' field/ },
+  },
+  {
+    label: "digest altered to another known digest",
+    change: (f) => ({ ...f, digest: "SHA512" }),
+    error: { moto: HMAC_MISMATCH, local: HMAC_MISMATCH },
+  },
+  {
+    label: "digest removed",
+    change: (f) => without(f, "digest"),
+    error: { moto: /has no 'digest' metadata/, local: /has no 'digest' field/ },
+  },
+  {
+    label: "unknown digest name",
+    change: (f) => ({ ...f, digest: "WHIRLPOOL" }),
+    error: {
+      moto: /Unknown digest 'WHIRLPOOL' \(known: SHA, SHA224, SHA256, SHA384, SHA512, MD5\)/,
+      local: /Unknown digest 'WHIRLPOOL' \(known: SHA, SHA224, SHA256, SHA384, SHA512, MD5\)/,
+    },
+  },
+  {
+    label: "wrapped data key altered",
+    change: (f) => ({ ...f, key: flip(f.key) }),
+    error: {
+      moto: /KMS Decrypt failed: (InvalidCiphertextException|AccessDeniedException)/,
+      local: /Cannot unwrap the data key with local master key/,
+    },
+  },
+  {
+    label: "wrapped data key from another version",
+    change: (f, other) => ({ ...f, key: other.key }),
+    error: { moto: HMAC_MISMATCH, local: HMAC_MISMATCH },
+  },
+  {
+    label: "wrapped data key removed",
+    change: (f) => without(f, "key"),
+    error: { moto: /has no 'key' metadata/, local: /has no 'key' field/ },
+  },
+  {
+    label: "wrapped data key not base64",
+    change: (f) => ({ ...f, key: "%%%not-base64%%%" }),
+    error: {
+      moto: /stored data key is not valid base64/,
+      local: /stored data key is not valid base64/,
+    },
+  },
+];
+
+for (const [label, makeStore] of localAndMoto("creds3-tamper")) {
+  Deno.test(`tamper (${label}): every altered or removed field is refused by name and version`, async (t) => {
+    const store = await makeStore();
+    const cli = (...args: string[]) => runCli(args, { env: store.env });
+    try {
+      for (const [i, c] of cases.entries()) {
+        await t.step(c.label, async () => {
+          const name = `t/case${i}`;
+          const values = [`first-value-${i}`, `second-value-${i}`];
+          const puts = await Promise.all(
+            values.map((v, n) => cli("put", "-v", `${n + 1}`, name, v)),
+          );
+          for (const put of puts) strictEqual(put.code, 0, put.stderr);
+          const v1 = await store.read(name, "1");
+          const v2 = await store.read(name, "2");
+          await store.write(name, "2", c.change(v2, v1));
+          const quoted = `'${name.replace("/", "\\/")}'`;
+          // "'NAME' version 2: ..." or, from the store itself, "Version 2 of 'NAME' ...".
+          const expected = new RegExp(
+            `(${quoted} version 2: |Version 2 of ${quoted} ).*${
+              c.error[store.label as "moto"].source
+            }`,
+          );
+          const reads = [["get", name], ["get", name, "-v", "2"], ["getall"]];
+          const results = await Promise.all(reads.map((args) => cli(...args)));
+          for (const [n, r] of results.entries()) {
+            const args = reads[n];
+            strictEqual(r.code, 1, `${args.join(" ")}: ${r.stderr}`);
+            strictEqual(r.stdout, "", `${args.join(" ")}: nothing on stdout`);
+            match(r.stderr, expected);
+            for (const value of values) ok(!r.stderr.includes(value), r.stderr);
+          }
+          // The untouched version still reads; the tampered one is left as it was found.
+          strictEqual((await cli("get", name, "-v", "1")).stdout, `${values[0]}\n`);
+          await store.write(name, "2", v2);
+          strictEqual((await cli("get", name)).stdout, `${values[1]}\n`);
+        });
+      }
+    } finally {
+      await store.cleanup();
+    }
+  });
+
+  Deno.test(`tamper (${label}): objects moved between names; the name in the context stops it`, async () => {
+    const store = await makeStore();
+    const cli = (...args: string[]) => runCli(args, { env: store.env });
+    try {
+      for (const args of [["put", "db/user", "user-value"], ["put", "db/admin", "admin-value"]]) {
+        strictEqual((await cli(...args)).code, 0);
+      }
+      // Same (empty) context: the HMAC covers only the ciphertext, so a whole object moved to
+      // another name opens there. This is the documented limit (docs/SECURITY.md).
+      await store.write("db/user", "1", await store.read("db/admin", "1"));
+      strictEqual((await cli("get", "db/user")).stdout, "admin-value\n");
+
+      // With the name in the encryption context, the moved object's data key does not unwrap.
+      for (const name of ["ctx/user", "ctx/admin"]) {
+        const put = await cli("put", name, `${name}-bound`, `name=${name}`);
+        strictEqual(put.code, 0, put.stderr);
+      }
+      await store.write("ctx/user", "1", await store.read("ctx/admin", "1"));
+      const r = await cli("get", "ctx/user", "name=ctx/user");
+      strictEqual(r.code, 1);
+      strictEqual(r.stdout, "");
+      match(
+        r.stderr,
+        store.label === "moto"
+          ? /'ctx\/user' version 1: KMS Decrypt failed: InvalidCiphertextException/
+          : /'ctx\/user' version 1: Cannot unwrap the data key/,
+      );
+      deepStrictEqual(
+        (await cli("get", "ctx/admin", "name=ctx/admin")).stdout,
+        "ctx/admin-bound\n",
+      );
+    } finally {
+      await store.cleanup();
+    }
+  });
+}

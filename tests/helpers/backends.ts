@@ -1,0 +1,252 @@
+/**
+ * Fresh stores for end-to-end tests, one per test: a local directory store with its master key
+ * under a temporary HOME, a bucket and KMS key on moto, or a bucket on Ceph with its KMS key on
+ * moto. Each gives the environment a spawned CLI needs to reach it, and reads and writes its
+ * stored objects directly, as someone with write access to the store could.
+ *
+ * @module
+ */
+import { match, strictEqual } from "node:assert/strict";
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import type { StoredSecret } from "../../lib/stores/store.ts";
+import { cephAwsEnv, cephS3Client } from "./ceph.ts";
+import { runCli } from "./cli.ts";
+import { awsEnv, createBucket, createKmsKey, motoUrl, s3Client, uniqueName } from "./moto.ts";
+
+/** The fields of one stored version, as the format names them. */
+export type Fields = StoredSecret;
+
+/** A fresh, empty store for one test. */
+export interface TestBackend {
+  label: "local" | "moto" | "ceph";
+  /** Environment of the spawned CLI (location, key, AWS endpoints). */
+  env: Record<string, string>;
+  /** Reads one stored version's fields, raw. */
+  read(name: string, version: string): Promise<Fields>;
+  /** Replaces one stored version with exactly these fields (absent ones are removed). */
+  write(name: string, version: string, fields: Partial<Fields>): Promise<void>;
+  /** Everything stored (and, locally, the master key), to compare before and after. */
+  snapshot(): Promise<Record<string, unknown>>;
+  cleanup(): Promise<void>;
+}
+
+/** A local directory store under a temporary HOME. */
+export interface LocalBackend extends TestBackend {
+  label: "local";
+  /** The temporary HOME; the store is `HOME/store`. */
+  home: string;
+  /** The master key that `setup --create-key` made. */
+  keyFile: string;
+}
+
+/** A bucket and a KMS key of its own on moto. */
+export interface MotoBackend extends TestBackend {
+  label: "moto";
+  url: string;
+  bucket: string;
+  /** The KMS key alias, `alias/...`. */
+  alias: string;
+  /** An S3 client on moto, destroyed by `cleanup`. */
+  s3: S3Client;
+}
+
+/** A bucket on Ceph's gateway, with its KMS key on moto. */
+export interface CephBackend extends TestBackend {
+  label: "ceph";
+  bucket: string;
+  s3: S3Client;
+}
+
+/** Replaces one field of a stored version. */
+export async function tamper(
+  backend: TestBackend,
+  name: string,
+  version: string,
+  field: keyof Fields,
+  value: string,
+): Promise<void> {
+  await backend.write(name, version, { ...await backend.read(name, version), [field]: value });
+}
+
+/** Options of {@linkcode localBackend}. */
+export interface LocalOptions {
+  /** Extra arguments of the `setup --create-key` that makes the store (e.g. `--debug`). */
+  setupArgs?: string[];
+}
+
+/** A local store and master key, set up by `creds3 setup --create-key` in a temporary HOME. */
+export async function localBackend(options: LocalOptions = {}): Promise<LocalBackend> {
+  const home = await Deno.makeTempDir({ prefix: "creds3-test-" });
+  const env = { HOME: home, CREDS3_LOCATION: `file:${home}/store` };
+  const setup = await runCli(["setup", "--create-key", ...options.setupArgs ?? []], { env });
+  strictEqual(setup.code, 0, setup.stderr);
+  match(setup.stderr, /Created local master key/);
+  const file = (name: string, version: string) => `${home}/store/${name}/${version}`;
+  return {
+    label: "local",
+    home,
+    keyFile: `${home}/.config/creds3/master.key`,
+    env,
+    read: async (name, version) => JSON.parse(await Deno.readTextFile(file(name, version))),
+    write: (name, version, fields) =>
+      Deno.writeTextFile(file(name, version), JSON.stringify(fields)),
+    snapshot: () => tree(home),
+    cleanup: () => Deno.remove(home, { recursive: true }),
+  };
+}
+
+/** Every path under `root` with its mode and text, e.g. `{"/store/a/1": "600 {...}"}`. */
+async function tree(root: string, from = root): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for await (const entry of Deno.readDir(from)) {
+    const path = `${from}/${entry.name}`;
+    const info = await Deno.stat(path);
+    files[path.slice(root.length)] = `${(info.mode! & 0o777).toString(8)} ${
+      entry.isDirectory ? "dir" : await Deno.readTextFile(path).catch(() => "binary")
+    }`;
+    if (entry.isDirectory) Object.assign(files, await tree(root, path));
+  }
+  return files;
+}
+
+/** Reads and writes the objects of a bucket as the format lays them out. */
+function objects(s3: S3Client, bucket: string, prefix: string) {
+  const key = (name: string, version: string) => `${prefix}${name}/${version}`;
+  return {
+    async read(name: string, version: string): Promise<Fields> {
+      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key(name, version) }));
+      const meta = out.Metadata ?? {};
+      return {
+        contents: await out.Body!.transformToString(),
+        key: meta.key,
+        hmac: meta.hmac,
+        digest: meta.digest,
+      };
+    },
+    async write(name: string, version: string, { contents, ...meta }: Partial<Fields>) {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key(name, version),
+          Body: new TextEncoder().encode(contents ?? ""),
+          Metadata: meta as Record<string, string>,
+        }),
+      );
+    },
+    async snapshot(): Promise<Record<string, unknown>> {
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+      const found: Record<string, unknown> = {};
+      for (const o of listed.Contents ?? []) {
+        const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key! }));
+        found[o.Key!] = { body: await got.Body!.transformToString(), meta: got.Metadata };
+      }
+      return found;
+    },
+  };
+}
+
+/** A new bucket on moto, named after `label`. */
+export async function motoBucket(label: string): Promise<{ url: string; bucket: string }> {
+  const url = await motoUrl();
+  const bucket = uniqueName(label);
+  await createBucket(url, bucket);
+  return { url, bucket };
+}
+
+/** A new bucket and a new KMS key (with an alias) on moto, named after `label`. */
+export async function motoBucketAndKey(
+  label: string,
+): Promise<{ url: string; bucket: string; alias: string }> {
+  const alias = `alias/${uniqueName(label)}`;
+  const [made] = await Promise.all([
+    motoBucket(label),
+    motoUrl().then((url) => createKmsKey(url, alias)),
+  ]);
+  return { ...made, alias };
+}
+
+/** Options of {@linkcode motoBackend} and {@linkcode cephBackend}. */
+export interface BucketOptions {
+  /** The store's prefix in the bucket, ending in `/` (default none). */
+  prefix?: string;
+  /** Names the bucket and key, e.g. `creds3-tamper` (default `creds3-test`). */
+  label?: string;
+}
+
+/** A fresh bucket and KMS key on moto; `env` points the CLI at them. */
+export async function motoBackend(options: BucketOptions = {}): Promise<MotoBackend> {
+  const prefix = options.prefix ?? "";
+  const { url, bucket, alias } = await motoBucketAndKey(options.label ?? "creds3-test");
+  const s3 = s3Client(url);
+  return {
+    label: "moto",
+    url,
+    bucket,
+    alias,
+    s3,
+    env: {
+      ...awsEnv(url),
+      CREDS3_LOCATION: prefix ? `${bucket}/${prefix}` : bucket,
+      CREDS3_KEY: alias,
+    },
+    ...objects(s3, bucket, prefix),
+    cleanup: () => Promise.resolve(s3.destroy()),
+  };
+}
+
+/** Deletes every object version and delete marker of a bucket, then the bucket. */
+export async function emptyAndDelete(s3: S3Client, bucket: string): Promise<void> {
+  let listing;
+  do {
+    listing = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    const versions = [...(listing.Versions ?? []), ...(listing.DeleteMarkers ?? [])].map((v) => ({
+      Key: v.Key!,
+      VersionId: v.VersionId,
+    }));
+    if (versions.length === 0) break;
+    await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: versions } }));
+  } while (listing.IsTruncated);
+  await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
+}
+
+/** A fresh bucket on the Ceph gateway `gateway` and a fresh KMS key on moto. */
+export async function cephBackend(
+  gateway: string,
+  options: BucketOptions = {},
+): Promise<CephBackend> {
+  const prefix = options.prefix ?? "";
+  const kms = await motoUrl();
+  const bucket = uniqueName(options.label ?? "creds3-ceph");
+  const alias = `alias/${uniqueName(options.label ?? "creds3-ceph")}`;
+  const s3 = cephS3Client(gateway);
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await createKmsKey(kms, alias);
+  return {
+    label: "ceph",
+    bucket,
+    s3,
+    env: { ...cephAwsEnv(gateway, kms), CREDS3_LOCATION: `${bucket}/${prefix}`, CREDS3_KEY: alias },
+    ...objects(s3, bucket, prefix),
+    async cleanup() {
+      try {
+        await emptyAndDelete(s3, bucket);
+      } finally {
+        s3.destroy();
+      }
+    },
+  };
+}
+
+/** The two stores most end-to-end tests run on, as `[label, make]` pairs. */
+export function localAndMoto(label: string): [string, () => Promise<TestBackend>][] {
+  return [["local", () => localBackend()], ["moto", () => motoBackend({ label })]];
+}

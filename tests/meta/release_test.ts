@@ -1,0 +1,223 @@
+/**
+ * Shipping: the compile tasks, the release workflow, the embedded version, and that a compiled
+ * binary holds everything the program loads. `deno compile` itself needs Deno's runtime image
+ * from the network, so these tests check what can be checked offline.
+ */
+import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
+import { parse } from "yaml";
+import { VERSION } from "../../commands/mod.ts";
+import denoJson from "../../deno.json" with { type: "json" };
+import { compileArgs, PERMISSIONS, TARGETS } from "../../scripts/compile.ts";
+import { type CliResult, REPO_ROOT, runCli, runCommand } from "../helpers/cli.ts";
+
+const WORKFLOW = `${REPO_ROOT}/.github/workflows/release.yml`;
+
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+  "working-directory"?: string;
+}
+interface Job {
+  needs?: string | string[];
+  "runs-on": string;
+  permissions?: Record<string, string>;
+  steps: Step[];
+}
+interface Workflow {
+  on: { push: { tags: string[] } };
+  permissions: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+
+async function workflow(): Promise<Workflow> {
+  return parse(await Deno.readTextFile(WORKFLOW)) as Workflow;
+}
+
+function runs(job: Job): string {
+  return job.steps.map((s) => s.run ?? "").join("\n");
+}
+
+function deno(args: string[]): Promise<CliResult> {
+  return runCommand(Deno.execPath(), args);
+}
+
+Deno.test("release workflow: valid YAML, runs on v* tags, test then build then release", async () => {
+  const wf = await workflow();
+  deepStrictEqual(wf.on.push.tags, ["v*"]);
+  deepStrictEqual(Object.keys(wf.jobs), ["test", "build", "release"]);
+  strictEqual(wf.jobs.build.needs, "test");
+  strictEqual(wf.jobs.release.needs, "build");
+  deepStrictEqual(wf.permissions, { contents: "read" });
+  deepStrictEqual(wf.jobs.release.permissions, { contents: "write" });
+  for (const [name, job] of Object.entries(wf.jobs)) {
+    ok(job.steps.length > 0, `job ${name} has steps`);
+    for (const step of job.steps) ok(step.uses || step.run, `a step of ${name} does something`);
+  }
+});
+
+Deno.test("release workflow: the test job runs the same gate and tests as .ci/run", async () => {
+  const ci = await Deno.readTextFile(`${REPO_ROOT}/.ci/run`);
+  const test = runs((await workflow()).jobs.test);
+  for (const task of ["check", "test"]) {
+    match(ci, new RegExp(`task ${task}\\b`), `.ci/run runs 'deno task ${task}'`);
+    match(test, new RegExp(`^deno task ${task}$`, "m"), `the workflow runs 'deno task ${task}'`);
+  }
+  match(test, /pip install 'moto\[server\]'/);
+  match(test, /apt-get install .*zsh fish/);
+  match(test, /^deno task test:doc$/m);
+  ok(denoJson.tasks["test:doc"].includes("--doc"));
+});
+
+Deno.test("release workflow: compiles every compile:all target, checksums, attaches them", async () => {
+  const wf = await workflow();
+  const build = runs(wf.jobs.build);
+  match(build, /^deno task compile:all$/m);
+  match(build, /^deno task compile:all --dry-run$/m);
+  const listed = build.match(/for target in ([^;]+);/);
+  ok(listed, "the build job checks the list of targets");
+  deepStrictEqual(listed[1].trim().split(/\s+/), [...TARGETS]);
+  match(build, /sha256sum creds3-\* > SHA256SUMS/);
+  match(build, /jq -r \.version deno\.json/);
+  match(build, /dist\/creds3-x86_64-unknown-linux-gnu --version/);
+  const upload = wf.jobs.build.steps.find((s) => s.uses?.startsWith("actions/upload-artifact"));
+  strictEqual(upload?.with?.path, "dist/");
+  const release = runs(wf.jobs.release);
+  match(release, /sha256sum --check SHA256SUMS/);
+  match(release, /gh release create "\$GITHUB_REF_NAME" dist\/creds3-\* dist\/SHA256SUMS/);
+});
+
+Deno.test("compile tasks: scripts/compile.ts, named permissions instead of -A, every target", async () => {
+  strictEqual(denoJson.tasks.compile, "deno run -A scripts/compile.ts");
+  strictEqual(denoJson.tasks["compile:all"], "deno run -A scripts/compile.ts --all");
+  deepStrictEqual(TARGETS, [
+    "x86_64-unknown-linux-gnu",
+    "aarch64-unknown-linux-gnu",
+    "x86_64-apple-darwin",
+    "aarch64-apple-darwin",
+    "x86_64-pc-windows-msvc",
+  ]);
+  for (const flag of PERMISSIONS) {
+    ok(!["-A", "--allow-all", "--allow-ffi", "--allow-import"].includes(flag), flag);
+  }
+  ok(PERMISSIONS.includes("--no-prompt"));
+  const sys = PERMISSIONS.find((f) => f.startsWith("--allow-sys"));
+  strictEqual(sys, "--allow-sys=osRelease,homedir,uid", "system access is limited by name");
+  deepStrictEqual(compileArgs().slice(-3), ["--output", "dist/creds3", "main.ts"]);
+  const x = compileArgs("aarch64-apple-darwin");
+  deepStrictEqual(x.slice(-5), [
+    "--target",
+    "aarch64-apple-darwin",
+    "--output",
+    "dist/creds3-aarch64-apple-darwin",
+    "main.ts",
+  ]);
+  const dry = await deno(["run", "-A", "scripts/compile.ts", "--all", "--dry-run"]);
+  strictEqual(dry.code, 0, dry.stderr);
+  deepStrictEqual(
+    dry.stdout.trimEnd().split("\n"),
+    TARGETS.map((t) => `deno ${compileArgs(t).join(" ")}`),
+  );
+  match(dry.stderr, /deno check main\.ts/);
+  const bad = await deno(["run", "-A", "scripts/compile.ts", "--everything"]);
+  strictEqual(bad.code, 2);
+  match(bad.stderr, /unknown argument '--everything'/);
+});
+
+Deno.test("version: one source (deno.json), printed by --version and -V", async () => {
+  match(denoJson.version, /^\d+\.\d+\.\d+(-[\w.]+)?$/);
+  strictEqual(VERSION, denoJson.version);
+  for (const flag of ["--version", "-V"]) {
+    const r = await runCli([flag]);
+    strictEqual(r.code, 0, r.stderr);
+    strictEqual(r.stdout, `${denoJson.version}\n`);
+  }
+});
+
+async function sourceFiles(): Promise<string[]> {
+  const files: string[] = ["main.ts"];
+  async function walk(dir: string) {
+    for await (const entry of Deno.readDir(`${REPO_ROOT}/${dir}`)) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory) await walk(path);
+      else if (entry.name.endsWith(".ts")) files.push(path);
+    }
+  }
+  for (const dir of ["commands", "lib", "plugins"]) await walk(dir);
+  return files.sort();
+}
+
+interface Graph {
+  modules: {
+    specifier: string;
+    dependencies?: { specifier: string; isDynamic?: boolean; code?: { specifier: string } }[];
+  }[];
+}
+
+async function moduleGraph(entry: string): Promise<Graph> {
+  const info = await deno(["info", "--json", entry]);
+  strictEqual(info.code, 0, info.stderr);
+  return JSON.parse(info.stdout) as Graph;
+}
+
+Deno.test("binary contents: every module the program loads is in main.ts's static graph", async () => {
+  const main = await moduleGraph("main.ts");
+  const inMain = new Set(main.modules.map((m) => m.specifier));
+  // The library is every entry deno.json exports.
+  const inLibrary = new Set<string>();
+  for (const entry of Object.values(denoJson.exports)) {
+    for (const m of (await moduleGraph(entry)).modules) inLibrary.add(m.specifier);
+  }
+  const npmIn = (name: string) => [...inMain].some((s) => s.startsWith(`npm:/${name}@`));
+
+  // Lazily loaded modules (import() with a string literal) are resolved into the graph, which
+  // is what deno compile embeds.
+  const unresolved: string[] = [];
+  let lazy = 0;
+  for (const module of main.modules) {
+    for (const dep of module.dependencies ?? []) {
+      if (!dep.isDynamic) continue;
+      lazy++;
+      const target = dep.code?.specifier ?? "";
+      const npm = target.match(/^npm:\/?(@?[^@/]+(?:\/[^@/]+)?)/);
+      // Node's built-in modules are part of the runtime in every binary.
+      const found = target.startsWith("node:") ||
+        (target.startsWith("file:") ? inMain.has(target) : npm && npmIn(npm[1]));
+      if (!found) unresolved.push(`${module.specifier}: import("${dep.specifier}")`);
+    }
+  }
+  deepStrictEqual(unresolved, [], "lazy imports outside the graph");
+  ok(lazy >= 10, `only ${lazy} lazy imports found: the graph was not read right`);
+
+  const orphans: string[] = [];
+  const dynamic: string[] = [];
+  for (const file of await sourceFiles()) {
+    const url = `file://${REPO_ROOT}/${file}`;
+    if (!inMain.has(url) && !inLibrary.has(url)) orphans.push(file);
+    const text = await Deno.readTextFile(`${REPO_ROOT}/${file}`);
+    // A dynamic import deno compile cannot see: anything but a string literal.
+    for (const m of text.matchAll(/\bimport\(\s*([^)\s][^)]*)\)/g)) {
+      if (!/^["'][^"'`$]+["']$/.test(m[1].trim())) dynamic.push(`${file}: import(${m[1]})`);
+    }
+    // Reading files beside the code at run time would break in a binary.
+    for (const m of text.matchAll(/import\.meta\.(url|dirname|filename)/g)) {
+      dynamic.push(`${file}: import.meta.${m[1]}`);
+    }
+  }
+  deepStrictEqual(orphans, [], "source files neither the program nor the library uses");
+  deepStrictEqual(dynamic, [], "imports or file reads deno compile cannot follow");
+  // The parts loaded on demand: S3, KMS, STS, credential providers and every output format.
+  const lazyParts = ["lib/stores/s3/store.ts", "lib/keys/kms.ts", "lib/keys/kms_setup.ts"];
+  for (const entry of Deno.readDirSync(`${REPO_ROOT}/plugins`)) {
+    if (!["mod.ts", "types.ts", "errors.ts"].includes(entry.name)) {
+      lazyParts.push(`plugins/${entry.name}`);
+    }
+  }
+  for (const part of lazyParts) ok(inMain.has(`file://${REPO_ROOT}/${part}`), part);
+  for (const pkg of ["client-s3", "client-kms", "client-sts", "credential-providers"]) {
+    ok(npmIn(`@aws-sdk/${pkg}`), `@aws-sdk/${pkg} is in the graph`);
+  }
+  ok(inMain.has(`file://${REPO_ROOT}/deno.json`), "deno.json (the version) is embedded");
+});

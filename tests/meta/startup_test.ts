@@ -1,0 +1,168 @@
+/**
+ * Start-up cost: what the CLI loads. `--help`, `--version` and every command on a local store
+ * must not load the AWS SDK (about 12 MB of modules), and commands that do not render YAML or
+ * CSV must not load those libraries.
+ *
+ * The check is by module graph, not by time: the CLI runs with an import map in which the
+ * packages that must stay unloaded are replaced by modules that throw when evaluated (and
+ * export nothing, so a static import fails at link time). Loading one makes the command fail
+ * with that module's name. Controls run the same map where the package is needed, so the check
+ * is shown to fail when a package is loaded. Timings are measured by `deno task bench`, never
+ * asserted here.
+ */
+import { deepStrictEqual, match, ok, rejects, strictEqual } from "node:assert/strict";
+import { exporter, exporterNames } from "../../plugins/mod.ts";
+import { FORMAT_NAMES, loadExporter } from "../../plugins/registry.ts";
+import { type CliResult, REPO_ROOT, runCli } from "../helpers/cli.ts";
+
+/** Packages that a start-up without AWS must not load. */
+const AWS_PACKAGES = /^@aws-sdk\/|^@smithy\//;
+/** Libraries only the yaml, k8s and csv formats need. */
+const FORMAT_PACKAGES = /^(yaml|csv-stringify)$/;
+/**
+ * Node's built-in modules: loading any of them starts Deno's Node compatibility layer, which
+ * costs a start 25 to 60 ms. `--help` and the local store need none.
+ */
+const NODE_BUILTINS = [
+  "buffer",
+  "child_process",
+  "crypto",
+  "events",
+  "fs",
+  "fs/promises",
+  "module",
+  "os",
+  "path",
+  "process",
+  "readline",
+  "stream",
+  "tty",
+  "url",
+  "util",
+].map((name) => `node:${name}`);
+
+interface Poisoned {
+  /** Import map path. */
+  map: string;
+  dir: string;
+}
+
+/**
+ * Writes an import map: deno.json's imports, with the packages matching `poison` and the
+ * built-in modules `builtins` replaced.
+ */
+async function poisonedImportMap(poison: RegExp, builtins: string[] = []): Promise<Poisoned> {
+  const dir = await Deno.makeTempDir({ prefix: "creds3-startup-" });
+  const config = JSON.parse(await Deno.readTextFile(`${REPO_ROOT}/deno.json`));
+  const imports: Record<string, string> = {};
+  let poisoned = 0;
+  for (const [name, target] of Object.entries(config.imports as Record<string, string>)) {
+    if (poison.test(name)) {
+      const safe = name.replace(/[^a-z0-9]/gi, "_");
+      const body = `throw new Error("startup test: '${name}' was loaded");\n`;
+      await Deno.writeTextFile(`${dir}/${safe}.js`, body);
+      // Subpath imports (`csv-stringify/sync`) land in a folder of the same poison.
+      await Deno.mkdir(`${dir}/${safe}`);
+      for (const sub of ["sync", "index.js"]) {
+        await Deno.writeTextFile(`${dir}/${safe}/${sub}`, body);
+      }
+      imports[name] = `file://${dir}/${safe}.js`;
+      imports[`${name}/`] = `file://${dir}/${safe}/`;
+      poisoned++;
+    } else {
+      imports[name] = target;
+      if (target.startsWith("npm:")) imports[`${name}/`] = `npm:/${target.slice(4)}/`;
+    }
+  }
+  ok(poisoned > 0, `no import in deno.json matches ${poison}: the check would check nothing`);
+  for (const name of builtins) {
+    const safe = name.replace(/[^a-z0-9]/gi, "_");
+    await Deno.writeTextFile(
+      `${dir}/${safe}.js`,
+      `throw new Error("startup test: '${name}' was loaded");\n`,
+    );
+    imports[name] = `file://${dir}/${safe}.js`;
+  }
+  const map = `${dir}/import_map.json`;
+  await Deno.writeTextFile(map, JSON.stringify({ imports }, null, 2));
+  return { map, dir };
+}
+
+/** Runs the CLI with the import map, in a clean environment (no AWS settings). */
+function run(poisoned: Poisoned, args: string[]): Promise<CliResult> {
+  return runCli(args, {
+    flags: ["-A", "--import-map", poisoned.map],
+    env: {
+      HOME: poisoned.dir,
+      AWS_EC2_METADATA_DISABLED: "true",
+      // Never reach a real AWS endpoint, even if a control loaded the real SDK.
+      AWS_ENDPOINT_URL: "http://127.0.0.1:9",
+    },
+  });
+}
+
+function succeeded(r: { code: number; stderr: string }, what: string) {
+  strictEqual(r.code, 0, `${what} failed (exit ${r.code}): ${r.stderr}`);
+  ok(!r.stderr.includes("startup test:"), `${what} loaded a poisoned module: ${r.stderr}`);
+}
+
+Deno.test("startup: the command line's lazily loaded formats are the registry's", async () => {
+  deepStrictEqual([...FORMAT_NAMES], exporterNames());
+  for (const name of FORMAT_NAMES) strictEqual(await loadExporter(name), exporter(name));
+  await rejects(loadExporter("xml"), /Unknown format 'xml' \(valid formats: json, yaml, /);
+});
+
+Deno.test("startup: --help, --version and the local store load neither the AWS SDK, yaml/csv nor Node's modules", async () => {
+  const poisoned = await poisonedImportMap(
+    new RegExp(`${AWS_PACKAGES.source}|${FORMAT_PACKAGES.source}`),
+    NODE_BUILTINS,
+  );
+  try {
+    const store = `${poisoned.dir}/store`;
+    const local = ["-l", store, "-k", `local:${poisoned.dir}/master.key`];
+    for (const args of [["--help"], ["--version"], ["help", "getall"], ["get", "--help"]]) {
+      const r = await run(poisoned, args);
+      succeeded(r, args.join(" "));
+      ok(r.stdout.length > 0, `${args.join(" ")} printed nothing`);
+    }
+    succeeded(await run(poisoned, ["setup", ...local, "--create-key"]), "local setup");
+    succeeded(await run(poisoned, ["put", ...local, "app/db", "made-up-1"]), "local put");
+    succeeded(await run(poisoned, ["put", ...local, "-a", "app/db", "made-up-2"]), "local put -a");
+    const get = await run(poisoned, ["get", ...local, "app/db"]);
+    succeeded(get, "local get");
+    strictEqual(get.stdout, "made-up-2\n");
+    const wildcard = await run(poisoned, ["get", ...local, "app/*"]);
+    succeeded(wildcard, "local get app/*");
+    deepStrictEqual(JSON.parse(wildcard.stdout), { "app/db": "made-up-2" });
+    for (const format of ["json", "dotenv", "shell"]) {
+      succeeded(
+        await run(poisoned, ["getall", ...local, "-f", format]),
+        `local getall -f ${format}`,
+      );
+      succeeded(
+        await run(poisoned, ["export", ...local, "-f", format]),
+        `local export -f ${format}`,
+      );
+    }
+    succeeded(await run(poisoned, ["list", ...local]), "local list");
+    succeeded(await run(poisoned, ["delete", ...local, "app/db", "-v", "1"]), "local delete");
+
+    // Controls: where the poisoned packages are needed, the same map makes the command fail.
+    const yaml = await run(poisoned, ["getall", ...local, "-f", "yaml"]);
+    strictEqual(yaml.code, 1, yaml.stderr);
+    // A static import of a poisoned module fails at link time, a dynamic one when evaluated.
+    match(yaml.stderr, /'yaml' (was loaded|does not provide an export)/);
+    const s3 = await run(poisoned, ["get", "-l", "some-bucket", "-k", "alias/x", "app/db"]);
+    strictEqual(s3.code, 1, s3.stderr);
+    match(s3.stderr, /startup test: '@aws-sdk\/[a-z0-9-]+' was loaded/);
+    // An MD5 HMAC (an old writer's object) is the one local read that needs node:crypto.
+    const file = `${store}/app/db/2`;
+    const stored = JSON.parse(await Deno.readTextFile(file));
+    await Deno.writeTextFile(file, JSON.stringify({ ...stored, digest: "MD5" }));
+    const md5 = await run(poisoned, ["get", ...local, "app/db"]);
+    strictEqual(md5.code, 1, md5.stderr);
+    match(md5.stderr, /startup test: 'node:crypto' was loaded/);
+  } finally {
+    await Deno.remove(poisoned.dir, { recursive: true });
+  }
+});
