@@ -8,7 +8,7 @@
 import { deepStrictEqual, match, ok, rejects, strictEqual } from "node:assert/strict";
 import type { EncryptionContext } from "../../lib/core/context.ts";
 import { canonicalContext } from "../../lib/core/context.ts";
-import { errorHint } from "../../commands/errors.ts";
+import { errorHint, errorMessage } from "../../commands/errors.ts";
 import { CredentialStore } from "../../lib/core/credential_store.ts";
 import {
   Creds3Error,
@@ -238,9 +238,14 @@ Deno.test("credential store: getMany reads the latest of each match and reports 
   ok(failures[1].error instanceof IntegrityError, String(failures[1].error));
   match(failures[1].error.message, /HMAC does not match/);
   for (const failure of failures) {
-    match(failure.error.message, new RegExp(`'${failure.name}'`), "the failure names the secret");
+    const message = errorMessage(failure.error as Creds3Error);
+    match(message, new RegExp(`'${failure.name}'`), "the failure names the secret");
+    deepStrictEqual((failure.error as Creds3Error).secret, {
+      name: failure.name,
+      version: failure.version,
+    });
     for (const value of ["a-value-1", "a-value-2", "bound-value", "c-value"]) {
-      ok(!failure.error.message.includes(value), failure.error.message);
+      ok(!message.includes(value), message);
     }
   }
 
