@@ -8,6 +8,7 @@
 import { csvExporter } from "./csv.ts";
 import { dotenvExporter } from "./dotenv.ts";
 import { ExportError } from "./errors.ts";
+import { githubExporter } from "./github.ts";
 import { jsonExporter } from "./json.ts";
 import { k8sExporter } from "./k8s.ts";
 import { propertiesExporter } from "./properties.ts";
@@ -17,7 +18,7 @@ import type { Exporter } from "./types.ts";
 import { yamlExporter } from "./yaml.ts";
 
 export { ExportError } from "./errors.ts";
-export type { Exporter, RenderOptions } from "./types.ts";
+export type { Exporter, RenderOptions, RunnerExporter } from "./types.ts";
 
 /** Every output format, the default (`json`) first. */
 export const exporters: readonly Exporter[] = Object.freeze([
@@ -29,6 +30,7 @@ export const exporters: readonly Exporter[] = Object.freeze([
   k8sExporter,
   tfvarsExporter,
   propertiesExporter,
+  githubExporter,
 ]);
 
 /**
