@@ -13,9 +13,8 @@ import { createGithubExporter, escapeCommandData, githubExporter } from "../plug
 import { TRICKY } from "./data/tricky_values.ts";
 import { runCli } from "./helpers/cli.ts";
 import {
+  assertMasks,
   githubEnvRecord,
-  logLines,
-  maskLine,
   parseGithubEnv,
   parseWorkflowCommands,
 } from "./helpers/github_runner.ts";
@@ -33,35 +32,6 @@ type Secrets = Record<string, string>;
 const pad = (i: number) => String(i).padStart(2, "0");
 /** Every tricky value, under environment-style keys. */
 const ALL: Secrets = Object.fromEntries(TRICKY.map(([, value], i) => [`SECRET_${pad(i)}`, value]));
-
-function blank(text: string): boolean {
-  return /^\p{White_Space}*$/u.test(text);
-}
-
-/**
- * Asserts that `stdout` holds only `::add-mask::` commands, one for each distinct non-blank value
- * and non-blank line of the secrets and nothing else, and that a log printing any of the values
- * shows `***` for each of its non-blank lines.
- */
-function assertMasks(stdout: string, secrets: Secrets): void {
-  const commands = parseWorkflowCommands(stdout);
-  deepStrictEqual(
-    new Set(commands.map((c) => c.command)),
-    new Set(commands.length ? ["add-mask"] : []),
-  );
-  const masks = commands.map((c) => c.data);
-  equal(new Set(masks).size, masks.length, "each mask is printed once");
-  const expected = new Set<string>();
-  for (const value of Object.values(secrets)) {
-    for (const text of [value, ...logLines(value)]) if (!blank(text)) expected.add(text);
-  }
-  deepStrictEqual(new Set(masks), expected);
-  for (const [key, value] of Object.entries(secrets)) {
-    for (const line of logLines(value)) {
-      if (!blank(line)) equal(maskLine(line, masks), "***", `a line of ${key} shows in the log`);
-    }
-  }
-}
 
 /** Asserts an ExportError naming `key`, without the value, from both parts of the exporter. */
 function refuses(secrets: Secrets, key: string, pattern: RegExp): void {

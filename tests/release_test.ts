@@ -7,7 +7,7 @@ import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { parse } from "yaml";
 import { VERSION } from "../commands/mod.ts";
 import denoJson from "../deno.json" with { type: "json" };
-import { compileArgs, PERMISSIONS, TARGETS } from "../scripts/compile.ts";
+import { assetName, compileArgs, PERMISSIONS, TARGETS } from "../scripts/compile.ts";
 import { REPO_ROOT, runCli } from "./helpers/cli.ts";
 
 const WORKFLOW = `${REPO_ROOT}/.github/workflows/release.yml`;
@@ -84,9 +84,9 @@ Deno.test("release workflow: compiles every compile:all target, checksums, attac
   const build = runs(wf.jobs.build);
   match(build, /^deno task compile:all$/m);
   match(build, /^deno task compile:all --dry-run$/m);
-  const listed = build.match(/for target in ([^;]+);/);
-  ok(listed, "the build job checks the list of targets");
-  deepStrictEqual(listed[1].trim().split(/\s+/), [...TARGETS]);
+  const listed = build.match(/for asset in ([^;]+);/);
+  ok(listed, "the build job checks the list of assets");
+  deepStrictEqual(listed[1].trim().split(/\s+/), TARGETS.map(assetName));
   match(build, /sha256sum creds3-\* > SHA256SUMS/);
   match(build, /jq -r \.version deno\.json/);
   match(build, /dist\/creds3-x86_64-unknown-linux-gnu --version/);
@@ -114,6 +114,10 @@ Deno.test("compile tasks: scripts/compile.ts, named permissions instead of -A, e
   const sys = PERMISSIONS.find((f) => f.startsWith("--allow-sys"));
   strictEqual(sys, "--allow-sys=osRelease,homedir,uid", "system access is limited by name");
   deepStrictEqual(compileArgs().slice(-3), ["--output", "dist/creds3", "main.ts"]);
+  strictEqual(
+    compileArgs("x86_64-pc-windows-msvc").at(-2),
+    "dist/creds3-x86_64-pc-windows-msvc.exe",
+  );
   const x = compileArgs("aarch64-apple-darwin");
   deepStrictEqual(x.slice(-5), [
     "--target",

@@ -90,7 +90,7 @@ export async function runCliBytes(
 let cachedDenoDir: string | undefined;
 
 /** Deno's cache folder as this process sees it (DENO_DIR, else the platform default). */
-function denoDir(): string {
+export function denoDir(): string {
   if (cachedDenoDir) return cachedDenoDir;
   const fromEnv = Deno.env.get("DENO_DIR");
   if (fromEnv) return (cachedDenoDir = fromEnv);

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { deepStrictEqual, equal } from "node:assert/strict";
 
 /** One variable the environment file sets, in file order. */
 export interface EnvEntry {
@@ -114,4 +115,34 @@ export function maskLine(line: string, masks: readonly string[]): string {
 /** The lines a log shows for text a step prints (CR LF, CR and LF all end a line). */
 export function logLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
+}
+
+/** Empty or only whitespace: text the runner does not mask. */
+function blank(text: string): boolean {
+  return /^\p{White_Space}*$/u.test(text);
+}
+
+/**
+ * Asserts that `stdout` holds only `::add-mask::` commands, one for each distinct non-blank value
+ * and non-blank line of the secrets and nothing else, and that a log printing any of the values
+ * shows `***` for each of its non-blank lines.
+ */
+export function assertMasks(stdout: string, secrets: Readonly<Record<string, string>>): void {
+  const commands = parseWorkflowCommands(stdout);
+  deepStrictEqual(
+    new Set(commands.map((c) => c.command)),
+    new Set(commands.length ? ["add-mask"] : []),
+  );
+  const masks = commands.map((c) => c.data);
+  equal(new Set(masks).size, masks.length, "each mask is printed once");
+  const expected = new Set<string>();
+  for (const value of Object.values(secrets)) {
+    for (const text of [value, ...logLines(value)]) if (!blank(text)) expected.add(text);
+  }
+  deepStrictEqual(new Set(masks), expected);
+  for (const [key, value] of Object.entries(secrets)) {
+    for (const line of logLines(value)) {
+      if (!blank(line)) equal(maskLine(line, masks), "***", `a line of ${key} shows in the log`);
+    }
+  }
 }
