@@ -8,7 +8,8 @@ import { parse } from "yaml";
 import { VERSION } from "../commands/mod.ts";
 import denoJson from "../deno.json" with { type: "json" };
 import { assetName, compileArgs, PERMISSIONS, TARGETS } from "../scripts/compile.ts";
-import { REPO_ROOT, runCli } from "./helpers/cli.ts";
+import { FORMAT_NAMES } from "../plugins/catalog.ts";
+import { denoDir, MAIN_TS, REPO_ROOT, runCli } from "./helpers/cli.ts";
 
 const WORKFLOW = `${REPO_ROOT}/.github/workflows/release.yml`;
 
@@ -95,6 +96,95 @@ Deno.test("release workflow: compiles every compile:all target, checksums, attac
   const release = runs(wf.jobs.release);
   match(release, /sha256sum --check SHA256SUMS/);
   match(release, /gh release create "\$GITHUB_REF_NAME" dist\/creds3-\* dist\/SHA256SUMS/);
+});
+
+Deno.test("release workflow: build provenance for every binary, with the permissions it needs", async () => {
+  const build = (await workflow()).jobs.build;
+  deepStrictEqual(build.permissions, {
+    contents: "read",
+    "id-token": "write",
+    attestations: "write",
+  });
+  const at = (test: (step: Step) => boolean) => build.steps.findIndex(test);
+  const attest = at((s) => s.uses === "actions/attest-build-provenance@v2");
+  ok(attest >= 0, "the build job attests its binaries");
+  ok(attest > at((s) => s.name === "Every release asset was built"), "after every binary is built");
+  ok(
+    attest < at((s) => !!s.uses?.startsWith("actions/upload-artifact")),
+    "before they leave the job",
+  );
+  const subject = String(build.steps[attest].with?.["subject-path"]);
+  strictEqual(subject, "dist/creds3-*");
+  const glob = new RegExp(`^${subject.replaceAll("*", "[^/]*")}$`);
+  for (const target of TARGETS) match(`dist/${assetName(target)}`, glob);
+  ok(!glob.test("dist/SHA256SUMS"), "only the binaries are subjects");
+});
+
+/** A stand-in for the compiled Linux binary: main.ts with the binary's permissions. */
+async function standIn(dir: string, refuse?: string): Promise<string> {
+  const path = `${dir}/creds3-stand-in`;
+  const guard = refuse ? `case " $* " in *" ${refuse} "*) exit 1 ;; esac\n` : "";
+  await Deno.writeTextFile(
+    path,
+    `#!/bin/sh\n${guard}exec '${Deno.execPath()}' run ${
+      PERMISSIONS.join(" ")
+    } --quiet '${MAIN_TS}' "$@"\n`,
+    { mode: 0o755 },
+  );
+  return path;
+}
+
+async function runStep(step: Step, binary: string, home: string) {
+  const out = await new Deno.Command("bash", {
+    args: ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run!],
+    cwd: REPO_ROOT,
+    clearEnv: true,
+    env: {
+      PATH: `${Deno.execPath().replace(/\/[^/]*$/, "")}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
+      HOME: home,
+      DENO_DIR: denoDir(),
+      ...step.env,
+      CREDS3_BIN: binary,
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+}
+
+Deno.test("release workflow: the Linux binary runs the demo and writes every format (run here with main.ts)", async () => {
+  const build = (await workflow()).jobs.build;
+  const demo = build.steps.find((s) =>
+    s.name === "The Linux binary runs the demo on a local store"
+  );
+  const formats = build.steps.find((s) => s.name?.startsWith("The Linux binary writes every"));
+  ok(demo && formats, "the build job has both steps");
+  for (const step of [demo, formats]) {
+    deepStrictEqual(step.env, { CREDS3_BIN: "dist/creds3-x86_64-unknown-linux-gnu" });
+  }
+  strictEqual(demo.run, 'deno task demo --binary "$CREDS3_BIN"');
+  const listed = formats.run?.match(/for format in ([^;]+);/);
+  ok(listed, "the step loops over the formats");
+  deepStrictEqual(listed[1].trim().split(/\s+/), [...FORMAT_NAMES], "every format, k8s included");
+  const compiled = build.steps.findIndex((s) => s.run === "deno task compile:all");
+  ok(build.steps.indexOf(demo) > compiled && build.steps.indexOf(formats) > compiled);
+
+  const home = await Deno.makeTempDir({ prefix: "creds3-release-" });
+  try {
+    const shown = await runStep(demo, await standIn(home), home);
+    strictEqual(shown.code, 0, shown.stderr);
+    match(shown.stdout, /\$ creds3 export 'db\/\*' --strip-prefix db\/ -f k8s --name demo\n/);
+    match(shown.stdout, /^kind: "Secret"$/m);
+    const written = await runStep(formats, await standIn(home), home);
+    strictEqual(written.code, 0, written.stderr);
+    // A binary missing one format fails the step.
+    const broken = await runStep(formats, await standIn(home, "tfvars"), home);
+    strictEqual(broken.code, 1, broken.stderr);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
 });
 
 Deno.test("compile tasks: scripts/compile.ts, named permissions instead of -A, every target", async () => {
