@@ -392,3 +392,27 @@ Deno.test("moto: the action with the credentials configure-aws-credentials leave
     await work.cleanup();
   }
 });
+
+Deno.test("README: the GitHub Actions example uses the action's inputs, after an OIDC role", async () => {
+  const readme = await Deno.readTextFile(`${REPO_ROOT}/README.md`);
+  const start = readme.indexOf("\n## In GitHub Actions\n");
+  ok(start >= 0, "README has a section 'In GitHub Actions'");
+  const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+  const block = section.match(/```yaml\n([\s\S]*?)\n```/);
+  ok(block, "the section has a workflow in a yaml block");
+  const workflow = parse(block[1]) as Workflow;
+  equal(workflow.permissions?.["id-token"], "write", "the job may ask for an OIDC token");
+  const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+  const aws = steps.findIndex((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+  const creds3 = steps.findIndex((s) => /^OWNER\/creds3@v\d+$/.test(s.uses ?? ""));
+  ok(aws >= 0 && creds3 > aws, "configure-aws-credentials, then the action");
+  ok(steps[aws].with?.["role-to-assume"], "a role, through OIDC");
+  ok(creds3 < steps.length - 1, "a later step uses the secrets");
+  const action = await readAction(REPO_ROOT);
+  const given = Object.keys(steps[creds3].with ?? {});
+  ok(given.length >= 3, "the example shows the inputs");
+  for (const name of given) ok(Object.hasOwn(action.inputs, name), `'${name}' is an input`);
+  for (const name of INPUTS) ok(section.includes(`| \`${name}\``), `'${name}' is in the table`);
+  match(section, /^creds3 policy reader /m);
+  match(readme, /^gh attestation verify creds3-x86_64-unknown-linux-gnu --repo OWNER\/creds3$/m);
+});
