@@ -41,16 +41,26 @@ function runs(job: Job): string {
   return job.steps.map((s) => s.run ?? "").join("\n");
 }
 
-async function deno(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
+/** Runs a program in the repository; with `env`, in that environment only. */
+async function run(
+  command: string,
+  args: string[],
+  env?: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(command, {
     args,
     cwd: REPO_ROOT,
+    ...(env ? { clearEnv: true, env } : {}),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
   }).output();
   const text = new TextDecoder();
   return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+}
+
+function deno(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(Deno.execPath(), args);
 }
 
 Deno.test("release workflow: valid YAML, runs on v* tags, test then build then release", async () => {
@@ -134,24 +144,18 @@ async function standIn(dir: string, refuse?: string): Promise<string> {
   return path;
 }
 
-async function runStep(step: Step, binary: string, home: string) {
-  const out = await new Deno.Command("bash", {
-    args: ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run!],
-    cwd: REPO_ROOT,
-    clearEnv: true,
-    env: {
-      PATH: `${Deno.execPath().replace(/\/[^/]*$/, "")}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
-      HOME: home,
-      DENO_DIR: denoDir(),
-      ...step.env,
-      CREDS3_BIN: binary,
-    },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+/** Runs a workflow step's script with bash, `CREDS3_BIN` naming `binary`. */
+function runStep(step: Step, binary: string, home: string) {
+  const path = `${Deno.execPath().replace(/\/[^/]*$/, "")}:${
+    Deno.env.get("PATH") ?? "/usr/bin:/bin"
+  }`;
+  return run("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run!], {
+    PATH: path,
+    HOME: home,
+    DENO_DIR: denoDir(),
+    ...step.env,
+    CREDS3_BIN: binary,
+  });
 }
 
 Deno.test("release workflow: the Linux binary runs the demo and writes every format (run here with main.ts)", async () => {
