@@ -181,6 +181,8 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
     case "bad-arguments":
       return `usage: ${reason.usage}`;
     // Values, prompts and commands
+    case "no-runner-file":
+      return `run it in a ${reason.runner} step, or name the file with -o`;
     case "value-missing":
       return "give it as an argument, @FILE, - for standard input, or -P to be asked for it";
     case "value-not-utf8":

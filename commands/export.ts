@@ -6,8 +6,9 @@
 import { writeFileAtomic } from "../lib/cli/atomic_file.ts";
 import { UsageError } from "../lib/core/errors.ts";
 import { FORMAT_NAMES, loadExporter } from "../plugins/registry.ts";
-import type { RenderOptions } from "../plugins/types.ts";
+import { isRunnerExporter, type RenderOptions } from "../plugins/types.ts";
 import { printData, printMessage } from "./output.ts";
+import { runnerTarget, writeForRunner } from "./runner_export.ts";
 import { outputKeys, parseSelection, readSelection, SELECTION_HELP } from "./selection.ts";
 import { withStore } from "./session.ts";
 import { commandConfig, defineCommand } from "./global_options.ts";
@@ -45,7 +46,8 @@ export const exportCommand = defineCommand({
     },
     {
       flags: "-o, --output <file>",
-      description: "write to FILE (atomically, mode 0600) instead of stdout",
+      description:
+        "write to FILE (atomically, mode 0600) instead of stdout (github: append to FILE)",
     },
     {
       flags: "--strip-prefix <prefix>",
@@ -53,7 +55,7 @@ export const exportCommand = defineCommand({
     },
     {
       flags: "--keep-names",
-      description: "dotenv, shell: keep names as they are instead of ENV_STYLE",
+      description: "dotenv, shell, github: keep names as they are instead of ENV_STYLE",
     },
     { flags: "--name <name>", description: "k8s: name of the Secret (required)" },
     { flags: "--namespace <namespace>", description: "k8s: namespace of the Secret" },
@@ -78,14 +80,15 @@ export const exportCommand = defineCommand({
   ],
   helpAfter: `${SELECTION_HELP}
 
-Keys: dotenv and shell turn names into environment variable names (upper case,
-every other character '_'); other formats keep names. Two names giving one key
-are refused.
+Keys: dotenv, shell and github turn names into environment variable names
+(upper case, every other character '_'); other formats keep names. Two names
+giving one key are refused.
 
 Examples:
   creds3 export 'app/prod/*' --strip-prefix app/prod/ -f dotenv -o .env
   creds3 export 'app/*' env=prod -f k8s --name app --namespace web | kubectl apply -f -
-  eval "$(creds3 export 'ci/*' -f shell)"`,
+  eval "$(creds3 export 'ci/*' -f shell)"
+  creds3 export 'ci/*' --strip-prefix ci/ -f github   # in a GitHub Actions step`,
   async run(call) {
     const { pattern, context } = call.args;
     const { output, version, skipErrors, keepNames, stripPrefix } = call.options;
@@ -105,10 +108,12 @@ Examples:
     }
     // Refuse bad format options (a missing or invalid --name) before reading anything.
     format.render({}, render);
+    const runner = isRunnerExporter(format) ? runnerTarget(format, output) : undefined;
     await withStore(commandConfig(call.options), async (opened) => {
       const secrets = await readSelection(opened, selection, { version, skipErrors });
       const keyed = outputKeys(secrets, { env: format.envKeys, keepNames, stripPrefix });
       const text = format.render(keyed, render);
+      if (runner !== undefined) return await writeForRunner(runner, keyed, text);
       if (output === undefined) return await printData(text);
       await writeFileAtomic(output, new TextEncoder().encode(text));
       const count = `${secrets.length} secret${secrets.length === 1 ? "" : "s"}`;

@@ -23,7 +23,8 @@ export const getallCommand = defineCommand({
     {
       flags: "-f, --format <format>",
       description: "output format",
-      choices: FORMAT_NAMES,
+      // github appends to the runner's file and prints only masks: an export format.
+      choices: FORMAT_NAMES.filter((name) => name !== "github"),
       default: "json",
     },
     {

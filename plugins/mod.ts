@@ -21,7 +21,7 @@ import type { Exporter } from "./types.ts";
 
 export { FORMAT_NAMES, loadExporter } from "./registry.ts";
 export { ExportError } from "../lib/core/errors.ts";
-export type { Exporter, RenderOptions } from "./types.ts";
+export type { Exporter, RenderOptions, RunnerExporter } from "./types.ts";
 export { envKey, mapKeys, type MapKeysOptions, validateEnvKey } from "./env_keys.ts";
 
 /** Every output format, in registry order (the default, `json`, first). */

@@ -18,6 +18,7 @@ const LOADERS: Readonly<Record<string, () => Promise<Exporter>>> = {
   k8s: async () => (await import("./k8s.ts")).k8sExporter,
   tfvars: async () => (await import("./tfvars.ts")).tfvarsExporter,
   properties: async () => (await import("./properties.ts")).propertiesExporter,
+  github: async () => (await import("./github.ts")).githubExporter,
 };
 
 /** Every output format, the default (`json`) first. */

@@ -20,9 +20,10 @@ export interface RenderOptions {
  * Renders a flat map of secret name to value as text in one output format.
  *
  * Implementations are pure and deterministic: no I/O, keys sorted by UTF-16
- * code unit order, output ending in `"\n"` when it has any line. A key or
- * option the format cannot represent is refused with an `ExportError`, never
- * silently mangled.
+ * code unit order, output ending in `"\n"` when it has any line. (The one
+ * exception to determinism is randomness a format's syntax calls for: the
+ * `github` format's heredoc delimiters.) A key or option the format cannot
+ * represent is refused with an `ExportError`, never silently mangled.
  */
 export interface Exporter {
   /** The format's name on the command line, e.g. `"json"`. */
@@ -39,4 +40,40 @@ export interface Exporter {
    * @returns The complete document.
    */
   render(secrets: Readonly<Record<string, string>>, options?: RenderOptions): string;
+}
+
+/**
+ * An exporter for a CI runner, whose document is not printed: it is appended to a file the
+ * runner reads between steps (the file named by the environment variable `fileVariable`, or
+ * the command's `-o FILE`), after the runner commands of {@linkcode commands} (masks) have
+ * been printed on stdout.
+ */
+export interface RunnerExporter extends Exporter {
+  /** The environment variable naming the file to append to, e.g. `"GITHUB_ENV"`. */
+  readonly fileVariable: string;
+  /**
+   * Renders the commands the runner must read before the document is written, one per line.
+   *
+   * @param secrets The same keys and values as given to `render`.
+   * @throws {ExportError} For what `render` refuses.
+   */
+  commands(secrets: Readonly<Record<string, string>>): string;
+}
+
+/**
+ * Whether an exporter writes for a CI runner.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { githubExporter } from "./github.ts";
+ * import { jsonExporter } from "./json.ts";
+ * import { isRunnerExporter } from "./types.ts";
+ *
+ * assert.ok(isRunnerExporter(githubExporter));
+ * assert.ok(!isRunnerExporter(jsonExporter));
+ * ```
+ */
+export function isRunnerExporter(exporter: Exporter): exporter is RunnerExporter {
+  return "fileVariable" in exporter && "commands" in exporter;
 }

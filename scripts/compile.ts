@@ -3,7 +3,7 @@
  * `main.ts` with only the permissions creds3 needs, never `-A`.
  *
  * - `deno task compile`: the current OS and CPU, to `dist/creds3` (`dist/creds3.exe` on Windows).
- * - `deno task compile:all`: every release target, to `dist/creds3-<target>`.
+ * - `deno task compile:all`: every release target, to `dist/creds3-<target>` (`.exe` on Windows).
  * - `--dry-run`: print the `deno compile` commands and type-check `main.ts` the way compile
  *   does, without downloading Deno's runtime image (what CI can do offline).
  *
@@ -44,9 +44,18 @@ export const TARGETS: readonly string[] = [
   "x86_64-pc-windows-msvc",
 ];
 
+/**
+ * The release asset of one target: `creds3-<target>`, with `.exe` for Windows (deno compile
+ * would add it anyway). The release workflow publishes these names and the GitHub Action
+ * (`scripts/action/install.sh`) downloads them.
+ */
+export function assetName(target: string): string {
+  return `creds3-${target}${target.includes("-windows-") ? ".exe" : ""}`;
+}
+
 /** The `deno compile` arguments for one target (undefined: the current platform). */
 export function compileArgs(target?: string): string[] {
-  const output = target ? `dist/creds3-${target}` : "dist/creds3";
+  const output = target ? `dist/${assetName(target)}` : "dist/creds3";
   return [
     "compile",
     ...PERMISSIONS,

@@ -1,13 +1,23 @@
 /**
  * The newcomer's tour on the embedded default, no AWS needed: a fresh local store and master
- * key in a temporary directory, then put, get, getall, list and delete, showing what a user
- * sees. Run it with `deno task demo`.
+ * key in a temporary directory, then put, get, getall, export, list and delete, showing what a
+ * user sees. Run it with `deno task demo`.
+ *
+ * `deno task demo --binary PATH` runs the same steps with a compiled binary instead of
+ * `main.ts` (the release workflow does this with the Linux binary: the formats and the store
+ * code are loaded on use, so this shows they are inside the binary).
  *
  * @module
  */
 import { fileURLToPath } from "node:url";
 
 const main = fileURLToPath(new URL("../main.ts", import.meta.url));
+const binaryAt = Deno.args.indexOf("--binary");
+const binary = binaryAt >= 0 ? Deno.args[binaryAt + 1] : undefined;
+if ((binaryAt >= 0 && !binary) || Deno.args.length !== (binaryAt >= 0 ? 2 : 0)) {
+  console.error("demo: error: the only option is --binary PATH");
+  Deno.exit(2);
+}
 const dir = await Deno.makeTempDir({ prefix: "creds3-demo-" });
 const env = { CREDS3_LOCATION: `file:${dir}/store`, CREDS3_KEY: `local:${dir}/master.key` };
 let failed = false;
@@ -16,8 +26,8 @@ async function creds3(...args: string[]): Promise<void> {
   console.log(
     `\n$ creds3 ${args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a}'`)).join(" ")}`,
   );
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", main, ...args],
+  const out = await new Deno.Command(binary ?? Deno.execPath(), {
+    args: binary ? args : ["run", "-A", "--quiet", main, ...args],
     env,
     stdout: "inherit",
     stderr: "inherit",
@@ -41,6 +51,7 @@ try {
   await creds3("delete", "prod/token");
   await creds3("getall");
   await creds3("getall", "-f", "dotenv");
+  await creds3("export", "db/*", "--strip-prefix", "db/", "-f", "k8s", "--name", "demo");
   await creds3("delete", "api_key", "-v", "1");
   await creds3("list");
 } finally {

@@ -17,7 +17,8 @@ function parts(path: string): { dir: string; base: string } {
   return { dir: slash === 0 ? "/" : path.slice(0, slash), base: path.slice(slash + 1) };
 }
 
-function reason(error: unknown): string {
+/** Why a file could not be written, in words (no stack, no secret). */
+export function writeErrorReason(error: unknown): string {
   if (error instanceof Deno.errors.NotFound) return "its folder does not exist";
   if (error instanceof Deno.errors.PermissionDenied) return "permission denied";
   if (error instanceof Deno.errors.IsADirectory) return "it is a directory";
@@ -64,7 +65,7 @@ export async function writeFileAtomic(
   try {
     file = await Deno.open(temp, { write: true, createNew: true, mode: 0o600 });
   } catch (error) {
-    throw new Creds3Error(`Cannot write '${path}': ${reason(error)}`, {
+    throw new Creds3Error(`Cannot write '${path}': ${writeErrorReason(error)}`, {
       code: osErrorCode(error),
       cause: error,
     });
@@ -81,7 +82,7 @@ export async function writeFileAtomic(
     await Deno.rename(temp, path);
   } catch (error) {
     await Deno.remove(temp).catch(() => {});
-    throw new Creds3Error(`Cannot write '${path}': ${reason(error)}`, {
+    throw new Creds3Error(`Cannot write '${path}': ${writeErrorReason(error)}`, {
       code: osErrorCode(error),
       cause: error,
     });

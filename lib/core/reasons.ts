@@ -101,4 +101,6 @@ export type CommandLineReason =
   /** Some selected secrets could not be read; `errors` are their errors. */
   | { type: "unreadable-secrets"; errors: readonly unknown[] }
   /** Some steps of setting up the store failed. */
-  | { type: "setup-failed" };
+  | { type: "setup-failed" }
+  /** A CI-runner format (`github`) has no file to append to: no `-o` and its variable unset. */
+  | { type: "no-runner-file"; runner: string };

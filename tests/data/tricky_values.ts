@@ -24,6 +24,7 @@ export const TRICKY: readonly (readonly [string, string])[] = [
   ["dollar brace", "${X}"],
   ["hcl interpolation", '${"injected"}'],
   ["hcl directive", "%{ if true }yes%{ endif }"],
+  ["percent escapes", "100%25 off%0A%0D%3A"],
   ["backticks", "`id -u` $(id -u)"],
   ["backslashes", "C:\\Users\\me\\"],
   ["lone backslash", "\\"],

@@ -277,6 +277,7 @@ const KNOWN_TOOLS = new Set([
   "export",
   "git",
   "kubectl",
+  "gh",
 ]);
 
 Deno.test("readme: lines that cannot run here still name real commands, options and tasks", () => {

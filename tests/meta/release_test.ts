@@ -7,8 +7,9 @@ import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { parse } from "yaml";
 import { VERSION } from "../../commands/mod.ts";
 import denoJson from "../../deno.json" with { type: "json" };
-import { compileArgs, PERMISSIONS, TARGETS } from "../../scripts/compile.ts";
-import { type CliResult, REPO_ROOT, runCli, runCommand } from "../helpers/cli.ts";
+import { assetName, compileArgs, PERMISSIONS, TARGETS } from "../../scripts/compile.ts";
+import { FORMAT_NAMES } from "../../plugins/registry.ts";
+import { type CliResult, denoDir, MAIN_TS, REPO_ROOT, runCli, runCommand } from "../helpers/cli.ts";
 
 const WORKFLOW = `${REPO_ROOT}/.github/workflows/release.yml`;
 
@@ -40,8 +41,13 @@ function runs(job: Job): string {
   return job.steps.map((s) => s.run ?? "").join("\n");
 }
 
+/** Runs a program in the repository; with `env`, in that environment only. */
+function run(command: string, args: string[], env?: Record<string, string>): Promise<CliResult> {
+  return runCommand(command, args, env ? { clearEnv: true, env } : {});
+}
+
 function deno(args: string[]): Promise<CliResult> {
-  return runCommand(Deno.execPath(), args);
+  return run(Deno.execPath(), args);
 }
 
 Deno.test("release workflow: valid YAML, runs on v* tags, test then build then release", async () => {
@@ -76,9 +82,9 @@ Deno.test("release workflow: compiles every compile:all target, checksums, attac
   const build = runs(wf.jobs.build);
   match(build, /^deno task compile:all$/m);
   match(build, /^deno task compile:all --dry-run$/m);
-  const listed = build.match(/for target in ([^;]+);/);
-  ok(listed, "the build job checks the list of targets");
-  deepStrictEqual(listed[1].trim().split(/\s+/), [...TARGETS]);
+  const listed = build.match(/for asset in ([^;]+);/);
+  ok(listed, "the build job checks the list of assets");
+  deepStrictEqual(listed[1].trim().split(/\s+/), TARGETS.map(assetName));
   match(build, /sha256sum creds3-\* > SHA256SUMS/);
   match(build, /jq -r \.version deno\.json/);
   match(build, /dist\/creds3-x86_64-unknown-linux-gnu --version/);
@@ -87,6 +93,89 @@ Deno.test("release workflow: compiles every compile:all target, checksums, attac
   const release = runs(wf.jobs.release);
   match(release, /sha256sum --check SHA256SUMS/);
   match(release, /gh release create "\$GITHUB_REF_NAME" dist\/creds3-\* dist\/SHA256SUMS/);
+});
+
+Deno.test("release workflow: build provenance for every binary, with the permissions it needs", async () => {
+  const build = (await workflow()).jobs.build;
+  deepStrictEqual(build.permissions, {
+    contents: "read",
+    "id-token": "write",
+    attestations: "write",
+  });
+  const at = (test: (step: Step) => boolean) => build.steps.findIndex(test);
+  const attest = at((s) => s.uses === "actions/attest-build-provenance@v2");
+  ok(attest >= 0, "the build job attests its binaries");
+  ok(attest > at((s) => s.name === "Every release asset was built"), "after every binary is built");
+  ok(
+    attest < at((s) => !!s.uses?.startsWith("actions/upload-artifact")),
+    "before they leave the job",
+  );
+  const subject = String(build.steps[attest].with?.["subject-path"]);
+  strictEqual(subject, "dist/creds3-*");
+  const glob = new RegExp(`^${subject.replaceAll("*", "[^/]*")}$`);
+  for (const target of TARGETS) match(`dist/${assetName(target)}`, glob);
+  ok(!glob.test("dist/SHA256SUMS"), "only the binaries are subjects");
+});
+
+/** A stand-in for the compiled Linux binary: main.ts with the binary's permissions. */
+async function standIn(dir: string, refuse?: string): Promise<string> {
+  const path = `${dir}/creds3-stand-in`;
+  const guard = refuse ? `case " $* " in *" ${refuse} "*) exit 1 ;; esac\n` : "";
+  await Deno.writeTextFile(
+    path,
+    `#!/bin/sh\n${guard}exec '${Deno.execPath()}' run ${
+      PERMISSIONS.join(" ")
+    } --quiet '${MAIN_TS}' "$@"\n`,
+    { mode: 0o755 },
+  );
+  return path;
+}
+
+/** Runs a workflow step's script with bash, `CREDS3_BIN` naming `binary`. */
+function runStep(step: Step, binary: string, home: string) {
+  const path = `${Deno.execPath().replace(/\/[^/]*$/, "")}:${
+    Deno.env.get("PATH") ?? "/usr/bin:/bin"
+  }`;
+  return run("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run!], {
+    PATH: path,
+    HOME: home,
+    DENO_DIR: denoDir(),
+    ...step.env,
+    CREDS3_BIN: binary,
+  });
+}
+
+Deno.test("release workflow: the Linux binary runs the demo and writes every format (run here with main.ts)", async () => {
+  const build = (await workflow()).jobs.build;
+  const demo = build.steps.find((s) =>
+    s.name === "The Linux binary runs the demo on a local store"
+  );
+  const formats = build.steps.find((s) => s.name?.startsWith("The Linux binary writes every"));
+  ok(demo && formats, "the build job has both steps");
+  for (const step of [demo, formats]) {
+    deepStrictEqual(step.env, { CREDS3_BIN: "dist/creds3-x86_64-unknown-linux-gnu" });
+  }
+  strictEqual(demo.run, 'deno task demo --binary "$CREDS3_BIN"');
+  const listed = formats.run?.match(/for format in ([^;]+);/);
+  ok(listed, "the step loops over the formats");
+  deepStrictEqual(listed[1].trim().split(/\s+/), [...FORMAT_NAMES], "every format, k8s included");
+  const compiled = build.steps.findIndex((s) => s.run === "deno task compile:all");
+  ok(build.steps.indexOf(demo) > compiled && build.steps.indexOf(formats) > compiled);
+
+  const home = await Deno.makeTempDir({ prefix: "creds3-release-" });
+  try {
+    const shown = await runStep(demo, await standIn(home), home);
+    strictEqual(shown.code, 0, shown.stderr);
+    match(shown.stdout, /\$ creds3 export 'db\/\*' --strip-prefix db\/ -f k8s --name demo\n/);
+    match(shown.stdout, /^kind: "Secret"$/m);
+    const written = await runStep(formats, await standIn(home), home);
+    strictEqual(written.code, 0, written.stderr);
+    // A binary missing one format fails the step.
+    const broken = await runStep(formats, await standIn(home, "tfvars"), home);
+    strictEqual(broken.code, 1, broken.stderr);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
 });
 
 Deno.test("compile tasks: scripts/compile.ts, named permissions instead of -A, every target", async () => {
@@ -106,6 +195,10 @@ Deno.test("compile tasks: scripts/compile.ts, named permissions instead of -A, e
   const sys = PERMISSIONS.find((f) => f.startsWith("--allow-sys"));
   strictEqual(sys, "--allow-sys=osRelease,homedir,uid", "system access is limited by name");
   deepStrictEqual(compileArgs().slice(-3), ["--output", "dist/creds3", "main.ts"]);
+  strictEqual(
+    compileArgs("x86_64-pc-windows-msvc").at(-2),
+    "dist/creds3-x86_64-pc-windows-msvc.exe",
+  );
   const x = compileArgs("aarch64-apple-darwin");
   deepStrictEqual(x.slice(-5), [
     "--target",
