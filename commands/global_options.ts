@@ -67,7 +67,8 @@ export const GLOBAL_OPTIONS = [
   },
   {
     flags: "--concurrency <n>",
-    description: "secrets read at once by multi-secret commands (default: 32)",
+    description:
+      "secrets read at once by multi-secret commands (default: CREDS3_CONCURRENCY, else 32)",
   },
   {
     flags: "--max-attempts <n>",

@@ -88,6 +88,11 @@ export async function openCredentialStore(config: Config): Promise<Opened> {
       const { KmsKeyProvider } = await import("./keys/kms.ts");
       return new KmsKeyProvider(await clients().kms(), spec.id);
     });
-  const creds = new CredentialStore(store, keys, { concurrency: config.concurrency });
+  const creds = new CredentialStore(store, keys, {
+    concurrency: () => {
+      if (config.invalid?.concurrency) throw config.invalid.concurrency;
+      return config.concurrency;
+    },
+  });
   return { creds, location, close: async () => await aws?.destroy() };
 }

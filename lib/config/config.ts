@@ -32,7 +32,15 @@ export interface Config extends AwsSettings {
   /** Undefined: the default bucket `credential-store-<account>`, found through STS. */
   location?: Location;
   key: KeySpec;
+  /** The home folder (`HOME`), for a leading `~/` in file names the command line takes. */
+  home?: string;
+  /** Secrets read at once by multi-secret reads (the default when the setting is invalid). */
   concurrency: number;
+  /**
+   * Settings given a value they cannot have, each as the error to report where the setting is
+   * used: an invalid concurrency fails only the commands that read many secrets.
+   */
+  invalid?: { concurrency?: UsageError };
   /** Attempts per AWS request, the first included (retries with backoff on throttling, 5xx, resets, timeouts). */
   maxAttempts: number;
   /** Milliseconds one AWS request attempt may take (connecting included) before it is retried. */
@@ -98,14 +106,24 @@ export function resolveConfig(options: GlobalOptions, env: Env): Config {
     : location?.kind === "directory"
     ? { kind: "local", path: defaultLocalKeyPath(env) }
     : { kind: "kms", id: DEFAULT_KMS_KEY };
+  // Checked where it is used (a multi-secret read), so that a bad CREDS3_CONCURRENCY does not
+  // break the commands that read one secret.
+  const concurrencyText = options.concurrency ?? (env.CREDS3_CONCURRENCY || undefined);
+  let concurrency = DEFAULT_CONCURRENCY;
+  let invalid: Config["invalid"];
+  try {
+    if (concurrencyText !== undefined) concurrency = positiveInt(concurrencyText, "Concurrency");
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    invalid = { concurrency: e };
+  }
   return {
     location,
     key,
+    home: env.HOME || undefined,
     ...resolveAwsSettings(options, env),
-    concurrency: positiveInt(
-      options.concurrency ?? env.CREDS3_CONCURRENCY ?? String(DEFAULT_CONCURRENCY),
-      "Concurrency",
-    ),
+    concurrency,
+    ...(invalid ? { invalid } : {}),
     maxAttempts: positiveInt(
       options.maxAttempts ?? (env.CREDS3_MAX_ATTEMPTS || undefined) ?? String(DEFAULT_MAX_ATTEMPTS),
       "Attempt count",

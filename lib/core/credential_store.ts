@@ -90,16 +90,32 @@ export interface GetManyOptions extends ReadOptions {
 
 const AUTOVERSION_ATTEMPTS = 64;
 
+/** Options of the {@link CredentialStore} constructor. */
+export interface CredentialStoreOptions {
+  /**
+   * Reads in flight at once in {@linkcode CredentialStore.getMany} (default 32). A function is
+   * called when such a read starts: a setting is then checked only where it is used, and may
+   * throw there.
+   */
+  concurrency?: number | (() => number);
+}
+
 /** The facade over a store and a key provider. */
 export class CredentialStore {
-  readonly concurrency: number;
+  readonly #concurrency: number | (() => number);
 
   constructor(
     readonly store: Store,
     readonly keys: KeyProvider,
-    options: { concurrency?: number } = {},
+    options: CredentialStoreOptions = {},
   ) {
-    this.concurrency = options.concurrency ?? 32;
+    this.#concurrency = options.concurrency ?? 32;
+  }
+
+  /** Reads in flight at once in {@linkcode getMany}. */
+  get concurrency(): number {
+    const c = this.#concurrency;
+    return typeof c === "function" ? c() : c;
   }
 
   /**
@@ -200,6 +216,7 @@ export class CredentialStore {
     options: GetManyOptions = {},
   ): Promise<{ secrets: Secret[]; failures: ReadFailure[] }> {
     if (options.version !== undefined) checkStoredVersion(options.version);
+    const concurrency = this.concurrency;
     this.keys.prepare?.();
     const entries = await this.latest(pattern, options.version);
     const progress = options.onProgress;
@@ -207,7 +224,7 @@ export class CredentialStore {
     progress?.(0, entries.length);
     const results = await mapSettled(
       entries,
-      this.concurrency,
+      concurrency,
       (entry) =>
         progress
           ? this.#open(entry, options.context ?? {}).finally(() => progress(++done, entries.length))
