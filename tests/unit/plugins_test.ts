@@ -20,6 +20,7 @@ import {
   javaProperties,
   parseHcl,
   printValues,
+  pyYaml,
   type Secrets,
   shellRead,
 } from "../helpers/format_parsers.ts";
@@ -85,6 +86,15 @@ Deno.test("yaml round-trips every tricky value as YAML 1.2 and 1.1", () => {
   assertYamlPrintable(text);
   deepStrictEqual(parseYaml(text), ALL);
   deepStrictEqual(parseYaml(text, { version: "1.1" }), ALL);
+});
+
+Deno.test("yaml round-trips every tricky value and name through libyaml and PyYAML", async () => {
+  const names = Object.fromEntries(TRICKY.map(([, value], i) => [value, `v${i}`]));
+  for (const secrets of [ALL, names]) {
+    const text = exporter("yaml").render(secrets);
+    deepStrictEqual(await pyYaml(text, "CSafeLoader"), secrets, "libyaml (CSafeLoader)");
+    deepStrictEqual(await pyYaml(text, "SafeLoader"), secrets, "PyYAML (SafeLoader)");
+  }
 });
 
 Deno.test("yaml keeps YAML 1.1 look-alikes as strings", () => {
