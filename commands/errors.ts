@@ -49,17 +49,22 @@ export function reportError(error: unknown, context: ErrorContext = {}): ErrorRe
     const lines = [`creds3: error: ${errorMessage(error)}`];
     const hint = errorHint(error, context.command);
     if (hint) lines.push(`creds3: hint: ${hint}`);
-    if (context.debug && error.cause instanceof Error) lines.push(error.cause.stack ?? "");
+    if (context.debug && error.cause instanceof Error) lines.push(...stackLines(error.cause));
     return { lines, exitCode: exitCode(error) };
   }
   const e = error instanceof Error ? error : new Error(String(error));
   return {
     lines: [
       `creds3: error: ${e.message}`,
-      context.debug ? e.stack ?? "" : "creds3: hint: run again with --debug for details",
+      ...(context.debug ? stackLines(e) : ["creds3: hint: run again with --debug for details"]),
     ],
     exitCode: 1,
   };
+}
+
+/** A stack trace as lines (each line of a report is printed on its own). */
+function stackLines(error: Error): string[] {
+  return (error.stack ?? "").split("\n");
 }
 
 /** `'NAME' version V`: how messages name a secret. */
