@@ -20,6 +20,7 @@
 // C0 controls (line feed and tab included), DEL, C1 controls, the line and paragraph
 // separators, and the characters that change the direction of the text after them (bidi
 // marks, embeddings, overrides and isolates).
+// deno-lint-ignore no-control-regex
 const CONTROL = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**

@@ -58,6 +58,7 @@ Deno.test("output: names from the store reach the terminal with control characte
     strictEqual(deleted.code, 0, deleted.stderr);
     strictEqual(deleted.stderr, "Deleted 'line\\x0aforged' version 1\n");
     for (const r of [list, all, missing, deleted]) {
+      // deno-lint-ignore no-control-regex
       ok(!/[\x00-\x09\x0b-\x1f\x7f\u202e]/.test(r.stdout + r.stderr), "a raw control character");
     }
     // Data is not escaped: the value of such a name comes out as stored.
