@@ -210,6 +210,9 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
       return "leave out --keep-names, or select other secrets";
     case "no-match":
       return "see the stored names with 'creds3 list'";
+    case "reads-stopped":
+      return "check that the store and the key service are up and reachable (the endpoint, " +
+        "the network, a proxy), then run again";
     case "unreadable-secrets":
       return reason.errors.map((e) => errorHint(e, command)).find(Boolean) ??
         (command === "exec"

@@ -45,11 +45,20 @@ export interface Config extends AwsSettings {
   maxAttempts: number;
   /** Milliseconds one AWS request attempt may take (connecting included) before it is retried. */
   timeoutMs: number;
+  /**
+   * Milliseconds an attempt may take to connect (at most {@linkcode timeoutMs}): a host that
+   * does not answer at all is given up on sooner than one that is slow to reply.
+   */
+  connectTimeoutMs: number;
 }
 
 const DEFAULT_CONCURRENCY = 32;
 const DEFAULT_MAX_ATTEMPTS = 5;
-const DEFAULT_TIMEOUT_SECONDS = 30;
+// A request to S3 or KMS answers in well under a second; 10 s per attempt leaves room for a slow
+// link, and with 5 attempts a hung endpoint fails a command in about 50 s, not minutes.
+const DEFAULT_TIMEOUT_SECONDS = 10;
+// A connection within the same continent takes milliseconds; 3 s allows two lost SYNs.
+const CONNECT_TIMEOUT_MS = 3000;
 const MAX_TIMEOUT_SECONDS = 3600;
 
 /** The default local master key: `$XDG_CONFIG_HOME/creds3/master.key` (or `~/.config/...`). */
@@ -117,6 +126,11 @@ export function resolveConfig(options: GlobalOptions, env: Env): Config {
     if (!(e instanceof UsageError)) throw e;
     invalid = { concurrency: e };
   }
+  const timeoutMs = Math.round(
+    timeoutSeconds(
+      options.timeout ?? (env.CREDS3_TIMEOUT || undefined) ?? String(DEFAULT_TIMEOUT_SECONDS),
+    ) * 1000,
+  );
   return {
     location,
     key,
@@ -128,12 +142,8 @@ export function resolveConfig(options: GlobalOptions, env: Env): Config {
       options.maxAttempts ?? (env.CREDS3_MAX_ATTEMPTS || undefined) ?? String(DEFAULT_MAX_ATTEMPTS),
       "Attempt count",
     ),
-    timeoutMs: Math.round(
-      timeoutSeconds(
-        options.timeout ?? (env.CREDS3_TIMEOUT || undefined) ?? String(DEFAULT_TIMEOUT_SECONDS),
-      ) *
-        1000,
-    ),
+    timeoutMs,
+    connectTimeoutMs: Math.min(timeoutMs, CONNECT_TIMEOUT_MS),
   };
 }
 
