@@ -68,9 +68,9 @@ export async function readSecrets(
 const NAMED_IN_SUMMARY = 3;
 
 /**
- * One line per cause: a failure of its own (`'NAME' version V: why`), or, for the same error
- * met by several secrets (a store that refuses connections fails every read alike), one line
- * that counts them and names a few.
+ * One line per failure (`'NAME' version V: why`), except for an error met by more than three
+ * secrets (a store that refuses connections fails every read alike): one line that counts them
+ * and names three.
  */
 export function failureLines(failures: readonly ReadFailure[]): string[] {
   const causes = new Map<string, ReadFailure[]>();
@@ -79,16 +79,19 @@ export function failureLines(failures: readonly ReadFailure[]): string[] {
     const key = f.error instanceof Creds3Error && f.error.namesSecret
       ? `${f.name}\0${f.version}\0${f.error.message}`
       : `${f.error.name}\0${f.error.message.replace(/ \(after \d+ attempts\)$/, "")}`;
-    causes.set(key, [...causes.get(key) ?? [], f]);
+    const group = causes.get(key);
+    if (group) group.push(f);
+    else causes.set(key, [f]);
   }
-  return [...causes.values()].map((group) => {
+  return [...causes.values()].flatMap((group) => {
+    // A few are named one by one, with their versions.
+    if (group.length <= NAMED_IN_SUMMARY) {
+      return group.map((f) => `${secretLabel(f)}: ${f.error.message}`);
+    }
     const [first] = group;
-    if (group.length === 1) return `${secretLabel(first)}: ${first.error.message}`;
     const named = group.slice(0, NAMED_IN_SUMMARY).map((f) => `'${f.name}'`).join(", ");
-    const more = group.length > NAMED_IN_SUMMARY
-      ? ` and ${group.length - NAMED_IN_SUMMARY} more`
-      : "";
-    return `${group.length} secrets could not be read: ${first.error.message} (${named}${more})`;
+    const more = group.length - NAMED_IN_SUMMARY;
+    return `${group.length} secrets could not be read: ${first.error.message} (${named} and ${more} more)`;
   });
 }
 
