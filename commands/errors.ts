@@ -49,17 +49,22 @@ export function reportError(error: unknown, context: ErrorContext = {}): ErrorRe
     const lines = [`creds3: error: ${errorMessage(error)}`];
     const hint = errorHint(error, context.command);
     if (hint) lines.push(`creds3: hint: ${hint}`);
-    if (context.debug && error.cause instanceof Error) lines.push(error.cause.stack ?? "");
+    if (context.debug && error.cause instanceof Error) lines.push(...stackLines(error.cause));
     return { lines, exitCode: exitCode(error) };
   }
   const e = error instanceof Error ? error : new Error(String(error));
   return {
     lines: [
       `creds3: error: ${e.message}`,
-      context.debug ? e.stack ?? "" : "creds3: hint: run again with --debug for details",
+      ...(context.debug ? stackLines(e) : ["creds3: hint: run again with --debug for details"]),
     ],
     exitCode: 1,
   };
+}
+
+/** A stack trace as lines (each line of a report is printed on its own). */
+function stackLines(error: Error): string[] {
+  return (error.stack ?? "").split("\n");
 }
 
 /** `'NAME' version V`: how messages name a secret. */
@@ -207,6 +212,9 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
       return "leave out --keep-names, or select other secrets";
     case "no-match":
       return "see the stored names with 'creds3 list'";
+    case "reads-stopped":
+      return "check that the store and the key service are up and reachable (the endpoint, " +
+        "the network, a proxy), then run again";
     case "unreadable-secrets":
       return reason.errors.map((e) => errorHint(e, command)).find(Boolean) ??
         (command === "exec"

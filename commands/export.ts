@@ -47,7 +47,7 @@ export const exportCommand = defineCommand({
     {
       flags: "-o, --output <file>",
       description:
-        "write to FILE (atomically, mode 0600) instead of stdout (github: append to FILE)",
+        "write to FILE (atomically, mode 0600) instead of stdout ('-': stdout; github: append to FILE)",
     },
     {
       flags: "--strip-prefix <prefix>",
@@ -114,7 +114,8 @@ Examples:
       const keyed = outputKeys(secrets, { env: format.envKeys, keepNames, stripPrefix });
       const text = format.render(keyed, render);
       if (runner !== undefined) return await writeForRunner(runner, keyed, text);
-      if (output === undefined) return await printData(text);
+      // `-o -` is standard output, as `-` is wherever creds3 takes a file.
+      if (output === undefined || output === "-") return await printData(text);
       await writeFileAtomic(output, new TextEncoder().encode(text));
       const count = `${secrets.length} secret${secrets.length === 1 ? "" : "s"}`;
       printMessage(`Wrote ${count} to '${output}' (${format.name})`);

@@ -67,7 +67,8 @@ export const GLOBAL_OPTIONS = [
   },
   {
     flags: "--concurrency <n>",
-    description: "secrets read at once by multi-secret commands (default: 32)",
+    description:
+      "secrets read at once by multi-secret commands (default: CREDS3_CONCURRENCY, else 32)",
   },
   {
     flags: "--max-attempts <n>",
@@ -77,7 +78,7 @@ export const GLOBAL_OPTIONS = [
   {
     flags: "--timeout <seconds>",
     description:
-      "time one AWS request attempt may take before it is retried (default: CREDS3_TIMEOUT, else 30)",
+      "time one AWS request attempt may take before it is retried, at most 3 of them to connect (default: CREDS3_TIMEOUT, else 10)",
   },
   { flags: "--debug", description: "print stack traces of unexpected errors" },
 ] as const satisfies readonly OptionSpec[];

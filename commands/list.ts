@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { displayWidth, escapeControls, padDisplay } from "../lib/cli/display.ts";
 import { printData } from "./output.ts";
 import { withStore } from "./session.ts";
 import { commandConfig, defineCommand } from "./global_options.ts";
@@ -21,9 +22,13 @@ Examples:
   async run(call) {
     await withStore(commandConfig(call.options), async ({ creds }) => {
       const entries = await creds.list(call.args.pattern);
-      const width = Math.max(0, ...entries.map((e) => e.name.length));
+      // Names other writers stored may hold control characters: shown escaped, one per line,
+      // in columns as wide as the terminal shows them.
+      const names = entries.map((e) => escapeControls(e.name));
+      const width = Math.max(0, ...names.map(displayWidth));
       await printData(
-        entries.map((e) => `${e.name.padEnd(width)} -- version ${e.version}\n`).join(""),
+        entries.map((e, i) => `${padDisplay(names[i], width)} -- version ${e.version}\n`)
+          .join(""),
       );
     });
   },

@@ -46,6 +46,7 @@ Environment:
   CREDS3_LOCATION, CREDS3_KEY, CREDS3_REGION  defaults for -l, -k and -r
   CREDS3_KMS_REGION                           default for --kms-region
   CREDS3_MAX_ATTEMPTS, CREDS3_TIMEOUT         for --max-attempts and --timeout
+  CREDS3_CONCURRENCY                          for --concurrency
   AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL[_S3|_KMS|_STS]
   and the AWS SDK's credential chain (docs/AWS.md)
 

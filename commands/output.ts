@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { escapeControls } from "../lib/cli/display.ts";
 
 const encoder = new TextEncoder();
 
@@ -16,9 +17,14 @@ export async function printData(text: string): Promise<void> {
   await writeAll(Deno.stdout, encoder.encode(text));
 }
 
-/** Writes a message for the person at the terminal to stderr. */
+/**
+ * Writes a one-line message for the person at the terminal to stderr. Control characters (a
+ * name from the store may hold an escape sequence, or a line feed that would forge a line)
+ * are written as escapes.
+ */
 export function printMessage(text: string): void {
-  const bytes = encoder.encode(text.endsWith("\n") ? text : text + "\n");
+  const line = escapeControls(text.endsWith("\n") ? text.slice(0, -1) : text);
+  const bytes = encoder.encode(line + "\n");
   let offset = 0;
   while (offset < bytes.length) offset += Deno.stderr.writeSync(bytes.subarray(offset));
 }

@@ -72,7 +72,7 @@ Examples:
     // Without -P there is a value argument (checked above).
     const text = prompt || value === undefined
       ? await promptValue(credential)
-      : await readValue(value);
+      : await readValue(value, { home: config.home });
     await withStore(config, async ({ creds }) => {
       const stored = await creds.put(credential, text, {
         version,

@@ -21,6 +21,12 @@ export interface RunnerTarget {
  * at the command layer). Neither is a usage error, raised before anything is read.
  */
 export function runnerTarget(format: RunnerExporter, output: string | undefined): RunnerTarget {
+  if (output === "-") {
+    // Values never go to stdout in a runner format: only the masking commands do.
+    throw new UsageError(
+      `The ${format.name} format writes values to a file, never to standard output: '-o -' is refused`,
+    );
+  }
   const file = output ?? (Deno.env.get(format.fileVariable) || undefined);
   if (file === undefined) {
     throw new UsageError(

@@ -5,12 +5,13 @@
  * @module
  */
 import type { Config } from "../lib/config/config.ts";
-import type { ReadOptions, Secret } from "../lib/core/credential_store.ts";
+import type { ReadFailure, ReadOptions, Secret } from "../lib/core/credential_store.ts";
 import { Creds3Error } from "../lib/core/errors.ts";
 import type { Opened } from "../lib/open.ts";
 import { secretLabel } from "./errors.ts";
 import { printMessage, printWarning } from "./output.ts";
 import { progressReporter } from "../lib/cli/progress.ts";
+import { waitingReporter } from "../lib/cli/waiting.ts";
 
 /**
  * Runs `fn` with the store `config` names (see `commandConfig`), closing connections
@@ -22,7 +23,7 @@ export async function withStore<T>(
 ): Promise<T> {
   // Loaded here, not at start-up: `--help` and usage errors need none of the store code.
   const { openCredentialStore } = await import("../lib/open.ts");
-  const opened = await openCredentialStore(config);
+  const opened = await openCredentialStore(config, { onSlowRequest: waitingReporter(config) });
   try {
     return await fn(opened, config);
   } finally {
@@ -48,8 +49,7 @@ export async function readSecrets(
     ...options,
     onProgress: progressReporter("reading secrets"),
   });
-  for (const f of failures) {
-    const text = `${secretLabel(f)}: ${f.error.message}`;
+  for (const text of failureLines(failures)) {
     if (options.skipErrors) printWarning(`skipped ${text}`);
     else printMessage(`creds3: error: ${text}`);
   }
@@ -62,6 +62,37 @@ export async function readSecrets(
     );
   }
   return secrets;
+}
+
+/** How many secrets a summary names before "and N more". */
+const NAMED_IN_SUMMARY = 3;
+
+/**
+ * One line per failure (`'NAME' version V: why`), except for an error met by more than three
+ * secrets (a store that refuses connections fails every read alike): one line that counts them
+ * and names three.
+ */
+export function failureLines(failures: readonly ReadFailure[]): string[] {
+  const causes = new Map<string, ReadFailure[]>();
+  for (const f of failures) {
+    // Errors whose message names the secret are their own cause; the attempt count varies.
+    const key = f.error instanceof Creds3Error && f.error.namesSecret
+      ? `${f.name}\0${f.version}\0${f.error.message}`
+      : `${f.error.name}\0${f.error.message.replace(/ \(after \d+ attempts\)$/, "")}`;
+    const group = causes.get(key);
+    if (group) group.push(f);
+    else causes.set(key, [f]);
+  }
+  return [...causes.values()].flatMap((group) => {
+    // A few are named one by one, with their versions.
+    if (group.length <= NAMED_IN_SUMMARY) {
+      return group.map((f) => `${secretLabel(f)}: ${f.error.message}`);
+    }
+    const [first] = group;
+    const named = group.slice(0, NAMED_IN_SUMMARY).map((f) => `'${f.name}'`).join(", ");
+    const more = group.length - NAMED_IN_SUMMARY;
+    return `${group.length} secrets could not be read: ${first.error.message} (${named} and ${more} more)`;
+  });
 }
 
 /** Secrets as a name-to-value record. */

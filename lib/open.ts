@@ -5,6 +5,7 @@
  * @module
  */
 import { AwsClients } from "./aws/clients.ts";
+import type { SlowRequestListener } from "./aws/slow_requests.ts";
 import type { Config } from "./config/config.ts";
 import { CredentialStore } from "./core/credential_store.ts";
 import type { EncryptionContext } from "./core/context.ts";
@@ -64,11 +65,20 @@ class LazyKeyProvider implements KeyProvider, SetupKeyProvider {
   }
 }
 
+/** Options of {@linkcode openCredentialStore}. */
+export interface OpenOptions {
+  /** Told about AWS requests that wait long for an answer. */
+  onSlowRequest?: SlowRequestListener;
+}
+
 /** Opens the store and key provider that `config` names. */
-export async function openCredentialStore(config: Config): Promise<Opened> {
+export async function openCredentialStore(
+  config: Config,
+  options: OpenOptions = {},
+): Promise<Opened> {
   // Made on first use: a directory store with a local key never needs AWS.
   let aws: AwsClients | undefined;
-  const clients = () => aws ??= new AwsClients(config);
+  const clients = () => aws ??= new AwsClients(config, { onSlowRequest: options.onSlowRequest });
   const location = config.location ?? await defaultLocation(clients());
   let store: Store;
   if (location.kind === "directory") {
@@ -88,6 +98,11 @@ export async function openCredentialStore(config: Config): Promise<Opened> {
       const { KmsKeyProvider } = await import("./keys/kms.ts");
       return new KmsKeyProvider(await clients().kms(), spec.id);
     });
-  const creds = new CredentialStore(store, keys, { concurrency: config.concurrency });
+  const creds = new CredentialStore(store, keys, {
+    concurrency: () => {
+      if (config.invalid?.concurrency) throw config.invalid.concurrency;
+      return config.concurrency;
+    },
+  });
   return { creds, location, close: async () => await aws?.destroy() };
 }

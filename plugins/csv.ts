@@ -7,11 +7,35 @@
 import { stringify } from "csv-stringify/sync";
 import type { Exporter } from "./types.ts";
 
+// A cell starting with one of these is a formula to spreadsheets (Excel, LibreOffice, Google
+// Sheets); a leading `'` also, so that the defusing can be undone without doubt.
+const FORMULA_START = /^[=+\-@\t\r']/;
+
+/**
+ * A name as its CSV cell: a name a spreadsheet would take for a formula (starting with `=`,
+ * `+`, `-`, `@`, a tab or a carriage return), or one starting with `'`, gets a leading `'`.
+ * Remove one leading `'` from a name cell to get the name back.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { csvNameCell } from "./csv.ts";
+ *
+ * assert.equal(csvNameCell('=HYPERLINK("http://x")'), `'=HYPERLINK("http://x")`);
+ * assert.equal(csvNameCell("db/password"), "db/password");
+ * ```
+ */
+export function csvNameCell(name: string): string {
+  return FORMULA_START.test(name) ? `'${name}` : name;
+}
+
 /**
  * Renders secrets as RFC 4180 CSV: one `name,value` record per secret, sorted
  * by name, no header row (as the original tool wrote it), CRLF record
  * separators, and fields quoted (with `""` for a quote) only when they hold a
- * quote, comma, CR or LF. No secrets gives empty output.
+ * quote, comma, CR or LF. No secrets gives empty output. Name cells are
+ * defused against formulas ({@linkcode csvNameCell}); values are written
+ * exactly as stored, since a value changed by one character is another secret.
  *
  * @example
  * ```ts
@@ -26,7 +50,7 @@ export const csvExporter: Exporter = {
   description: "CSV rows of name,value (RFC 4180, no header)",
   envKeys: false,
   render(secrets) {
-    const rows = Object.keys(secrets).sort().map((key) => [key, secrets[key]]);
+    const rows = Object.keys(secrets).sort().map((key) => [csvNameCell(key), secrets[key]]);
     if (rows.length === 0) return "";
     return stringify(rows, {
       header: false,

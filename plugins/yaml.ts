@@ -40,13 +40,25 @@ function keyNode(key: string): Scalar {
   return node;
 }
 
+/**
+ * Whether a literal block reads back exactly in every reader. Readers find a block's
+ * indentation from its first line that is not empty; libyaml (PyYAML's C loader, Ruby, `yq`)
+ * refuses a tab there, and PyYAML takes a line of spaces there for indentation. So that line
+ * must start with neither, and exist.
+ */
+function blockSafe(value: string): boolean {
+  const first = value.split("\n").find((line) => line !== "");
+  return first !== undefined && !/^[ \t]/.test(first);
+}
+
 function valueNode(value: YamlTree): Scalar | YAMLMap {
   if (typeof value === "string") {
     const node = new Scalar(value);
     // Multi-line values read best as literal blocks; the writer falls back to a
     // quoted scalar when a block cannot hold the value exactly (a carriage
-    // return or other control character, trailing blank lines with spaces).
-    const block = value.includes("\n") && !RAW_UNSAFE.test(value);
+    // return or other control character, trailing blank lines with spaces), and
+    // so does this when a reader would misread the block (see blockSafe).
+    const block = value.includes("\n") && !RAW_UNSAFE.test(value) && blockSafe(value);
     node.type = block ? Scalar.BLOCK_LITERAL : Scalar.QUOTE_DOUBLE;
     return node;
   }

@@ -19,6 +19,7 @@ import { profileExists, profileRegion } from "./profile.ts";
 import type { Config } from "../config/config.ts";
 import { Creds3Error, UsageError } from "../core/errors.ts";
 import { retryStrategy } from "./retry.ts";
+import { type SlowRequestListener, watchSlowRequests } from "./slow_requests.ts";
 
 type Credentials = S3ClientConfig["credentials"];
 
@@ -40,6 +41,14 @@ async function askMfaCode(serial: string): Promise<string> {
   return await askMfaCode(serial);
 }
 
+/** Options of {@linkcode AwsClients}. */
+export interface AwsClientsOptions {
+  /** Asks for an MFA code (default: on the terminal). */
+  askMfaCode?: MfaCodeProvider;
+  /** Told about requests that wait long for an answer (see lib/aws/slow_requests.ts). */
+  onSlowRequest?: SlowRequestListener;
+}
+
 /** Lazily made AWS clients sharing one credential provider. */
 export class AwsClients {
   #s3?: Promise<S3Client>;
@@ -49,9 +58,17 @@ export class AwsClients {
   #region?: Promise<string>;
   #identity?: Promise<CallerIdentity>;
   readonly #askMfa: MfaCodeProvider;
+  readonly #onSlowRequest?: SlowRequestListener;
 
-  constructor(readonly config: Config, options: { askMfaCode?: MfaCodeProvider } = {}) {
+  constructor(readonly config: Config, options: AwsClientsOptions = {}) {
     this.#askMfa = options.askMfaCode ?? askMfaCode;
+    this.#onSlowRequest = options.onSlowRequest;
+  }
+
+  /** The client, with the slow request listener on it when there is one. */
+  #watched<T extends { middlewareStack: unknown }>(client: T, service: string): T {
+    if (this.#onSlowRequest) watchSlowRequests(client, service, this.#onSlowRequest);
+    return client;
   }
 
   /** The region of the S3 bucket and STS (see the module's rule). */
@@ -88,7 +105,7 @@ export class AwsClients {
       // SDK retries) instead of hanging the command.
       requestHandler: {
         requestTimeout: this.config.timeoutMs,
-        connectionTimeout: this.config.timeoutMs,
+        connectionTimeout: this.config.connectTimeoutMs,
         throwOnRequestTimeout: true,
         // Keep-alive connections, one per request in flight: the SDK's default of 50 sockets
         // per client would queue requests at --concurrency above 50.
@@ -140,16 +157,19 @@ export class AwsClients {
     this.#s3 ??= (async () => {
       const { S3Client } = await import("@aws-sdk/client-s3");
       const custom = this.customS3Endpoint;
-      return new S3Client({
-        ...await this.#common(),
-        endpoint: this.config.endpoints.s3,
-        forcePathStyle: this.config.forcePathStyle,
-        // A bucket in another region than the configured one still answers (AWS only).
-        followRegionRedirects: !custom,
-        // The SDK's default CRC32 trailers (aws-chunked) break some S3-compatible servers.
-        requestChecksumCalculation: custom ? "WHEN_REQUIRED" : undefined,
-        responseChecksumValidation: custom ? "WHEN_REQUIRED" : undefined,
-      });
+      return this.#watched(
+        new S3Client({
+          ...await this.#common(),
+          endpoint: this.config.endpoints.s3,
+          forcePathStyle: this.config.forcePathStyle,
+          // A bucket in another region than the configured one still answers (AWS only).
+          followRegionRedirects: !custom,
+          // The SDK's default CRC32 trailers (aws-chunked) break some S3-compatible servers.
+          requestChecksumCalculation: custom ? "WHEN_REQUIRED" : undefined,
+          responseChecksumValidation: custom ? "WHEN_REQUIRED" : undefined,
+        }),
+        "S3",
+      );
     })();
     return this.#s3;
   }
@@ -158,10 +178,13 @@ export class AwsClients {
   kms(): Promise<KMSClient> {
     this.#kms ??= (async () => {
       const { KMSClient } = await import("@aws-sdk/client-kms");
-      return new KMSClient({
-        ...await this.#common(await this.kmsRegion()),
-        endpoint: this.config.endpoints.kms,
-      });
+      return this.#watched(
+        new KMSClient({
+          ...await this.#common(await this.kmsRegion()),
+          endpoint: this.config.endpoints.kms,
+        }),
+        "KMS",
+      );
     })();
     return this.#kms;
   }
@@ -169,7 +192,10 @@ export class AwsClients {
   #stsClient(): Promise<STSClient> {
     this.#sts ??= (async () => {
       const { STSClient } = await import("@aws-sdk/client-sts");
-      return new STSClient({ ...await this.#common(), endpoint: this.config.endpoints.sts });
+      return this.#watched(
+        new STSClient({ ...await this.#common(), endpoint: this.config.endpoints.sts }),
+        "STS",
+      );
     })();
     return this.#sts;
   }

@@ -41,6 +41,10 @@ export function describeAwsError(error: unknown): string {
   // The HTTP handler's own wording names a library, not the problem.
   const timeout = /exceeded the configured (\d+) ms requestTimeout/.exec(message);
   if (timeout) message = `no answer within ${Number(timeout[1]) / 1000} s`;
+  const noConnection = /did not establish a connection .* timeout of (\d+) ms/.exec(message);
+  if (noConnection) message = `no connection within ${Number(noConnection[1]) / 1000} s`;
+  const refused = /^connect ECONNREFUSED (\S+)$/.exec(message);
+  if (refused) message = `connection refused by ${refused[1]}`;
   const status = httpStatus(error);
   const parts = [code && code !== "Error" ? code : undefined, message || undefined];
   let text = parts.filter(Boolean).join(": ") || "unknown error";

@@ -1,5 +1,6 @@
 /**
- * Reading a secret value from the command line: literal text, `@file`, or `-` for stdin.
+ * Reading a secret value from the command line: literal text, `@file`, or `-` for stdin. The
+ * bytes are kept exactly, a leading byte order mark included.
  *
  * @module
  */
@@ -8,6 +9,14 @@ import { osErrorCode, UsageError } from "../core/errors.ts";
 
 /** Where the bytes of `-` come from; standard input by default. */
 export type StdinReader = () => Promise<Uint8Array>;
+
+/** Options of {@linkcode readValue}. */
+export interface ReadValueOptions {
+  /** Reads standard input for `-` (default: the process's standard input). */
+  stdin?: StdinReader;
+  /** The home folder that `@~/FILE` starts from (undefined: `~` cannot be expanded). */
+  home?: string;
+}
 
 async function readAllStdin(): Promise<Uint8Array> {
   return new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
@@ -23,36 +32,55 @@ function utf8(bytes: Uint8Array, source: string): string {
   return text;
 }
 
+/** `~` and `~/...` from the home folder, as the shell would have done had `@` not hidden it. */
+function expandHome(path: string, home: string | undefined): string {
+  if (path !== "~" && !path.startsWith("~/")) return path;
+  if (!home) {
+    throw new UsageError("Cannot expand '~' in the value file's name: HOME is not set", {
+      reason: { type: "value-file-unreadable" },
+    });
+  }
+  return home.replace(/\/+$/, "") + path.slice(1);
+}
+
 /**
  * Resolves a value argument. An empty literal is allowed; empty standard input is refused,
- * since it is almost always a mistake (give `""` to store an empty secret).
+ * since it is almost always a mistake (give `""` to store an empty secret). `@FILE` reads a
+ * file, with a leading `~/` taken from `options.home`. A file that does not exist is not
+ * named in the error: `@...` may be a value that happens to start with `@`.
  */
-export async function readValue(arg: string, stdin: StdinReader = readAllStdin): Promise<string> {
+export async function readValue(arg: string, options: ReadValueOptions = {}): Promise<string> {
   if (arg === "-") {
-    const bytes = await stdin();
+    const bytes = await (options.stdin ?? readAllStdin)();
     if (bytes.length === 0) {
       throw new UsageError("Standard input is empty", { reason: { type: "empty-stdin" } });
     }
     return utf8(bytes, "standard input");
   }
   if (arg.startsWith("@")) {
-    const path = arg.slice(1);
-    if (path === "") throw new UsageError("'@' names no file");
+    const given = arg.slice(1);
+    if (given === "") throw new UsageError("'@' names no file");
+    const path = expandHome(given, options.home);
     try {
-      return utf8(await Deno.readFile(path), `'${path}'`);
+      return utf8(await Deno.readFile(path), `'${given}'`);
     } catch (e) {
       if (e instanceof UsageError) throw e;
-      const reason = e instanceof Deno.errors.NotFound
-        ? "it does not exist"
+      // A file that exists is no secret of the command line: it may be named. One that does not
+      // may be a value typed with a leading '@', so it is not echoed.
+      const problem = e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory
+        ? undefined
         : e instanceof Deno.errors.IsADirectory
         ? "it is a directory"
         : e instanceof Deno.errors.PermissionDenied
         ? "permission denied"
         : (e as Error).message;
-      throw new UsageError(`Cannot read the value file '${path}': ${reason}`, {
-        reason: { type: "value-file-unreadable" },
-        code: osErrorCode(e),
-      });
+      throw new UsageError(
+        problem === undefined
+          ? `The value starts with '@', which names a file, and there is no such file ` +
+            `(the name is not shown: it may be the value itself)`
+          : `Cannot read the value file '${given}': ${problem}`,
+        { reason: { type: "value-file-unreadable" }, code: osErrorCode(e) },
+      );
     }
   }
   return arg;

@@ -32,16 +32,33 @@ export interface Config extends AwsSettings {
   /** Undefined: the default bucket `credential-store-<account>`, found through STS. */
   location?: Location;
   key: KeySpec;
+  /** The home folder (`HOME`), for a leading `~/` in file names the command line takes. */
+  home?: string;
+  /** Secrets read at once by multi-secret reads (the default when the setting is invalid). */
   concurrency: number;
+  /**
+   * Settings given a value they cannot have, each as the error to report where the setting is
+   * used: an invalid concurrency fails only the commands that read many secrets.
+   */
+  invalid?: { concurrency?: UsageError };
   /** Attempts per AWS request, the first included (retries with backoff on throttling, 5xx, resets, timeouts). */
   maxAttempts: number;
   /** Milliseconds one AWS request attempt may take (connecting included) before it is retried. */
   timeoutMs: number;
+  /**
+   * Milliseconds an attempt may take to connect (at most {@linkcode timeoutMs}): a host that
+   * does not answer at all is given up on sooner than one that is slow to reply.
+   */
+  connectTimeoutMs: number;
 }
 
 const DEFAULT_CONCURRENCY = 32;
 const DEFAULT_MAX_ATTEMPTS = 5;
-const DEFAULT_TIMEOUT_SECONDS = 30;
+// A request to S3 or KMS answers in well under a second; 10 s per attempt leaves room for a slow
+// link, and with 5 attempts a hung endpoint fails a command in about 50 s, not minutes.
+const DEFAULT_TIMEOUT_SECONDS = 10;
+// A connection within the same continent takes milliseconds; 3 s allows two lost SYNs.
+const CONNECT_TIMEOUT_MS = 3000;
 const MAX_TIMEOUT_SECONDS = 3600;
 
 /** The default local master key: `$XDG_CONFIG_HOME/creds3/master.key` (or `~/.config/...`). */
@@ -98,24 +115,35 @@ export function resolveConfig(options: GlobalOptions, env: Env): Config {
     : location?.kind === "directory"
     ? { kind: "local", path: defaultLocalKeyPath(env) }
     : { kind: "kms", id: DEFAULT_KMS_KEY };
+  // Checked where it is used (a multi-secret read), so that a bad CREDS3_CONCURRENCY does not
+  // break the commands that read one secret.
+  const concurrencyText = options.concurrency ?? (env.CREDS3_CONCURRENCY || undefined);
+  let concurrency = DEFAULT_CONCURRENCY;
+  let invalid: Config["invalid"];
+  try {
+    if (concurrencyText !== undefined) concurrency = positiveInt(concurrencyText, "Concurrency");
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    invalid = { concurrency: e };
+  }
+  const timeoutMs = Math.round(
+    timeoutSeconds(
+      options.timeout ?? (env.CREDS3_TIMEOUT || undefined) ?? String(DEFAULT_TIMEOUT_SECONDS),
+    ) * 1000,
+  );
   return {
     location,
     key,
+    home: env.HOME || undefined,
     ...resolveAwsSettings(options, env),
-    concurrency: positiveInt(
-      options.concurrency ?? env.CREDS3_CONCURRENCY ?? String(DEFAULT_CONCURRENCY),
-      "Concurrency",
-    ),
+    concurrency,
+    ...(invalid ? { invalid } : {}),
     maxAttempts: positiveInt(
       options.maxAttempts ?? (env.CREDS3_MAX_ATTEMPTS || undefined) ?? String(DEFAULT_MAX_ATTEMPTS),
       "Attempt count",
     ),
-    timeoutMs: Math.round(
-      timeoutSeconds(
-        options.timeout ?? (env.CREDS3_TIMEOUT || undefined) ?? String(DEFAULT_TIMEOUT_SECONDS),
-      ) *
-        1000,
-    ),
+    timeoutMs,
+    connectTimeoutMs: Math.min(timeoutMs, CONNECT_TIMEOUT_MS),
   };
 }
 

@@ -45,7 +45,7 @@ import {
   validateVersion,
   type VersionEntry,
 } from "./names.ts";
-import { mapSettled } from "./pool.ts";
+import { mapSettled, NotStarted } from "./pool.ts";
 import type { Store } from "../stores/store.ts";
 
 /** A secret as read: its name, the version read and the value. */
@@ -90,16 +90,60 @@ export interface GetManyOptions extends ReadOptions {
 
 const AUTOVERSION_ATTEMPTS = 64;
 
+/**
+ * Network codes of a request that reached no server or got no answer, after its retries: the
+ * connection refused, the host unknown or unreachable, or no answer in time.
+ */
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ETIMEDOUT",
+  // The AWS SDK's name for an attempt that found no connection in time.
+  "TimeoutError",
+]);
+
+function unreachable(error: unknown): boolean {
+  return error instanceof Creds3Error && UNREACHABLE_CODES.has(error.code ?? "");
+}
+
+/** The error of a read: its own, or why it was never started. */
+function notRead(reason: unknown, entry: VersionEntry): Error {
+  if (!(reason instanceof NotStarted)) return reason as Error;
+  return new Creds3Error(
+    "not tried, since an earlier read could not reach the store or the key service",
+    { reason: { type: "reads-stopped" }, cause: reason.stoppedBy },
+  ).attachSecret({ name: entry.name, version: entry.version });
+}
+
+/** Options of the {@link CredentialStore} constructor. */
+export interface CredentialStoreOptions {
+  /**
+   * Reads in flight at once in {@linkcode CredentialStore.getMany} (default 32). A function is
+   * called when such a read starts: a setting is then checked only where it is used, and may
+   * throw there.
+   */
+  concurrency?: number | (() => number);
+}
+
 /** The facade over a store and a key provider. */
 export class CredentialStore {
-  readonly concurrency: number;
+  readonly #concurrency: number | (() => number);
 
   constructor(
     readonly store: Store,
     readonly keys: KeyProvider,
-    options: { concurrency?: number } = {},
+    options: CredentialStoreOptions = {},
   ) {
-    this.concurrency = options.concurrency ?? 32;
+    this.#concurrency = options.concurrency ?? 32;
+  }
+
+  /** Reads in flight at once in {@linkcode getMany}. */
+  get concurrency(): number {
+    const c = this.#concurrency;
+    return typeof c === "function" ? c() : c;
   }
 
   /**
@@ -200,6 +244,7 @@ export class CredentialStore {
     options: GetManyOptions = {},
   ): Promise<{ secrets: Secret[]; failures: ReadFailure[] }> {
     if (options.version !== undefined) checkStoredVersion(options.version);
+    const concurrency = this.concurrency;
     this.keys.prepare?.();
     const entries = await this.latest(pattern, options.version);
     const progress = options.onProgress;
@@ -207,18 +252,23 @@ export class CredentialStore {
     progress?.(0, entries.length);
     const results = await mapSettled(
       entries,
-      this.concurrency,
+      concurrency,
       (entry) =>
         progress
           ? this.#open(entry, options.context ?? {}).finally(() => progress(++done, entries.length))
           : this.#open(entry, options.context ?? {}),
+      // Once the store or the key service cannot be reached, every further read would wait
+      // for its attempts to fail the same way: none is started.
+      { stopWhen: unreachable },
     );
     const secrets: Secret[] = [];
     const failures: ReadFailure[] = [];
     results.forEach((r, i) => {
       if (r.status === "fulfilled") secrets.push(r.value);
-      else failures.push({ ...entries[i], error: r.reason as Error });
+      else failures.push({ ...entries[i], error: notRead(r.reason, entries[i]) });
     });
+    // Reads never started never reported: the progress ends here.
+    if (done < entries.length) progress?.(entries.length, entries.length);
     return { secrets, failures };
   }
 

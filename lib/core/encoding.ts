@@ -47,9 +47,23 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
+// `ignoreBOM`: a leading U+FEFF is part of the value, kept byte for byte (the decoder's default
+// drops it).
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-/** Decodes UTF-8 strictly; returns `undefined` when the bytes are not valid UTF-8. */
+/**
+ * Decodes UTF-8 strictly, a leading byte order mark included as U+FEFF; returns `undefined`
+ * when the bytes are not valid UTF-8.
+ *
+ * @example
+ * ```ts
+ * import { decodeUtf8 } from "./encoding.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(decodeUtf8(new Uint8Array([0xef, 0xbb, 0xbf, 0x78])), "\ufeffx");
+ * strictEqual(decodeUtf8(new Uint8Array([0xff])), undefined);
+ * ```
+ */
 export function decodeUtf8(bytes: Uint8Array): string | undefined {
   try {
     return decoder.decode(bytes);

@@ -18,46 +18,41 @@ const MAX_VERSION = 64;
  * Checks a name given to `put`: 1 to 512 characters (at most 768 bytes in UTF-8) of letters
  * and digits of any script, spaces and `. _ - / + = @ :`, in Unicode NFC, with no empty, `.`
  * or `..` segment and no space at the start or end of a segment. Names already in a store are
- * read as they are.
+ * read as they are. The messages do not repeat the name: given in the value's place (the two
+ * arguments swapped), it is the secret.
  */
 export function validateName(name: string): string {
-  const shown = JSON.stringify(name.length > 80 ? name.slice(0, 80) + "..." : name);
   if (name.length === 0) throw new UsageError("Credential name is empty");
   const characters = [...name].length;
   if (characters > MAX_NAME) {
-    throw new UsageError(
-      `Credential name ${shown} is ${characters} characters, at most ${MAX_NAME}`,
-    );
+    throw new UsageError(`Credential name is ${characters} characters, at most ${MAX_NAME}`);
   }
   const bytes = new TextEncoder().encode(name).length;
   if (bytes > MAX_NAME_BYTES) {
-    throw new UsageError(
-      `Credential name ${shown} is ${bytes} bytes in UTF-8, at most ${MAX_NAME_BYTES}`,
-    );
+    throw new UsageError(`Credential name is ${bytes} bytes in UTF-8, at most ${MAX_NAME_BYTES}`);
   }
   if (name.includes("*")) {
-    throw new UsageError(`Credential name ${shown} contains '*', which is the wildcard`);
+    throw new UsageError("Credential name contains '*', which is the wildcard");
   }
   if (!NAME_CHARS.test(name)) {
     throw new UsageError(
-      `Credential name ${shown} has a character other than letters, digits, spaces and ` +
-        ". _ - / + = @ :",
+      "Credential name has a character other than letters, digits, spaces and . _ - / + = @ :",
     );
   }
   if (name.normalize("NFC") !== name) {
-    throw new UsageError(`Credential name ${shown} is not in Unicode normal form NFC`, {
+    throw new UsageError("Credential name is not in Unicode normal form NFC", {
       reason: { type: "name-not-nfc" },
     });
   }
   if (name.startsWith("/") || name.endsWith("/")) {
-    throw new UsageError(`Credential name ${shown} starts or ends with '/'`);
+    throw new UsageError("Credential name starts or ends with '/'");
   }
   for (const segment of name.split("/")) {
     if (segment === "" || segment === "." || segment === "..") {
-      throw new UsageError(`Credential name ${shown} has an empty, '.' or '..' segment`);
+      throw new UsageError("Credential name has an empty, '.' or '..' segment");
     }
     if (segment.startsWith(" ") || segment.endsWith(" ")) {
-      throw new UsageError(`Credential name ${shown} has a space at the start or end of a segment`);
+      throw new UsageError("Credential name has a space at the start or end of a segment");
     }
   }
   return name;
@@ -93,7 +88,10 @@ function quoteShort(text: string): string {
   return JSON.stringify(text.length > 80 ? text.slice(0, 80) + "..." : text);
 }
 
-/** Checks a version: 1 to 64 characters of letters, digits and `. _ -`. */
+/**
+ * Checks a version given to `put`: 1 to 64 characters of letters, digits and `. _ -`, and no
+ * integer written with leading zeros (`01` would be a second spelling of version `1`).
+ */
 export function validateVersion(version: string): string {
   const shown = JSON.stringify(version.length > 80 ? version.slice(0, 80) + "..." : version);
   if (version.length === 0) throw new UsageError("Version is empty");
@@ -103,6 +101,12 @@ export function validateVersion(version: string): string {
     );
   }
   if (version === "." || version === "..") throw new UsageError(`Version ${shown} is not allowed`);
+  if (isIntegerVersion(version) && version.length > 1 && version.startsWith("0")) {
+    throw new UsageError(
+      `Version ${shown} has a leading zero: it would be a second spelling of version ` +
+        BigInt(version),
+    );
+  }
   return version;
 }
 
@@ -111,12 +115,26 @@ export function isIntegerVersion(version: string): boolean {
   return /^[0-9]+$/.test(version);
 }
 
-/** Orders versions: numerically when both are integers, otherwise as strings. */
+/**
+ * Orders versions: numerically when both are integers, otherwise as strings. Two spellings of
+ * one number (`01` and `1`, which another writer may have stored) are one version: the one
+ * with more leading zeros comes first, so the plain spelling, the one creds3 and `put -a`
+ * write, is the latest.
+ *
+ * @example
+ * ```ts
+ * import { compareVersions } from "./names.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(["10", "1", "9", "01"].sort(compareVersions), ["01", "1", "9", "10"]);
+ * ```
+ */
 export function compareVersions(a: string, b: string): number {
   if (isIntegerVersion(a) && isIntegerVersion(b)) {
     const x = BigInt(a);
     const y = BigInt(b);
-    return x < y ? -1 : x > y ? 1 : 0;
+    if (x !== y) return x < y ? -1 : 1;
+    return b.length - a.length;
   }
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -130,7 +148,8 @@ export interface VersionEntry {
 }
 
 /**
- * The latest of one name's versions: the highest when every version is an integer, otherwise
+ * The latest of one name's versions: the highest when every version is an integer (`1` rather
+ * than `01`, see {@linkcode compareVersions}), otherwise
  * the most recently modified (what the original did), ties broken by the higher version.
  */
 export function latestVersion<T extends VersionEntry>(entries: readonly T[]): T | undefined {

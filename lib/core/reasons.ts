@@ -52,7 +52,9 @@ export type LibraryReason =
   /** A secret name gives an empty output key. */
   | { type: "key-empty"; name: string }
   /** The output format needs an option that was not given (`k8s` needs a `name`). */
-  | { type: "option-missing"; format: string; option: string };
+  | { type: "option-missing"; format: string; option: string }
+  /** A read of many secrets stopped starting reads: an earlier one reached no server. */
+  | { type: "reads-stopped" };
 
 /** Reasons of the command line: configuration, parsing, input, prompts and the commands. */
 export type CommandLineReason =

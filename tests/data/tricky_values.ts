@@ -43,6 +43,9 @@ export const TRICKY: readonly (readonly [string, string])[] = [
   ["number", "1e3"],
   ["octal-ish", "0777"],
   ["tabs", "\ta\tb\t"],
+  ["tab then newline", "\tindented\nsecond"],
+  ["newline then tab", "\n\tx"],
+  ["line of spaces", " \n"],
   ["control chars", "bell\u0007 esc\u001b del\u007f ff\f"],
   ["big", BIG],
 ];

@@ -174,7 +174,7 @@ function rows(p: Paths): Row[] {
       label: "value: @missing-file",
       args: ["put", "okname", `@${p.missing}`],
       exit: 2,
-      error: /Cannot read the value file '.*missing\.txt': it does not exist/,
+      error: /^(?![\s\S]*missing\.txt)[\s\S]*'@', which names a file, and there is no such file/,
     },
     {
       label: "value: @directory",

@@ -239,6 +239,7 @@ Deno.test("export -f github: bad input exits 2 with nothing on stdout and nothin
       [["ok/*", "--label", "a=b"], withFile, /Option --label is only for the k8s format/],
       [["ok/*", "--annotation", "a=b"], withFile, /Option --annotation is only for the k8s/],
       [["app/*", "-o", `${store.dir}/new.env`], store.env, /both map to key 'APP_DB_URL'/],
+      [["ok/*", "-o", "-"], withFile, /never to standard output: '-o -' is refused/],
     ];
     for (const [args, env, message] of cases) {
       const r = await runCli(["export", ...args, "-f", "github"], { env });

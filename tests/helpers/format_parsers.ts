@@ -113,3 +113,42 @@ export function parseHcl(text: string): Secrets {
 export function decodeBase64(text: string): string {
   return decoder.decode(Uint8Array.from(atob(text), (c) => c.charCodeAt(0)));
 }
+
+const PYYAML_READ = `
+import json, sys, yaml
+loader = getattr(yaml, sys.argv[1], None)
+if loader is None:
+    sys.exit("PyYAML has no %s (for CSafeLoader, PyYAML must be built with libyaml)" % sys.argv[1])
+doc = yaml.load(sys.stdin.buffer.read().decode("utf-8"), Loader=loader)
+sys.stdout.write(json.dumps(doc))
+`;
+
+/**
+ * Reads a YAML document with PyYAML: `CSafeLoader` is libyaml, the C reader that Ruby, `yq` and
+ * others share; `SafeLoader` is PyYAML's own YAML 1.1 reader. Fails loudly without `python3` and
+ * PyYAML (moto, which the tests need anyway, depends on it).
+ */
+export async function pyYaml(
+  text: string,
+  loader: "CSafeLoader" | "SafeLoader",
+): Promise<unknown> {
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command("python3", {
+      args: ["-c", PYYAML_READ, loader],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch (error) {
+    throw new Error(
+      `The YAML round trip through PyYAML needs 'python3' with PyYAML, and it could not be run: ${error}`,
+    );
+  }
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(text));
+  await writer.close();
+  const out = await child.output();
+  ok(out.success, `PyYAML (${loader}) failed: ${new TextDecoder().decode(out.stderr)}`);
+  return JSON.parse(decoder.decode(out.stdout));
+}

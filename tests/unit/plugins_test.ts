@@ -9,7 +9,7 @@
  * All secrets here are made up.
  */
 
-import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
+import { deepStrictEqual, equal, ok, strictEqual, throws } from "node:assert/strict";
 import { parse as parseCsv } from "csv-parse/sync";
 import { parse as parseDotenv } from "dotenv";
 import { parse as parseYaml } from "yaml";
@@ -21,6 +21,7 @@ import {
   javaProperties,
   parseHcl,
   printValues,
+  pyYaml,
   type Secrets,
   shellRead,
 } from "../helpers/format_parsers.ts";
@@ -88,6 +89,15 @@ Deno.test("yaml round-trips every tricky value as YAML 1.2 and 1.1", () => {
   deepStrictEqual(parseYaml(text, { version: "1.1" }), ALL);
 });
 
+Deno.test("yaml round-trips every tricky value and name through libyaml and PyYAML", async () => {
+  const names = Object.fromEntries(TRICKY.map(([, value], i) => [value, `v${i}`]));
+  for (const secrets of [ALL, names]) {
+    const text = exporter("yaml").render(secrets);
+    deepStrictEqual(await pyYaml(text, "CSafeLoader"), secrets, "libyaml (CSafeLoader)");
+    deepStrictEqual(await pyYaml(text, "SafeLoader"), secrets, "PyYAML (SafeLoader)");
+  }
+});
+
 Deno.test("yaml keeps YAML 1.1 look-alikes as strings", () => {
   const words = [
     "yes",
@@ -127,8 +137,25 @@ Deno.test("json, yaml, csv and properties keep tricky names as keys", async () =
   assertYamlPrintable(exporter("yaml").render(secrets));
   deepStrictEqual(parseYaml(exporter("yaml").render(secrets)), secrets);
   deepStrictEqual(parseYaml(exporter("yaml").render(secrets), { version: "1.1" }), secrets);
-  deepStrictEqual(Object.fromEntries(parseCsv(exporter("csv").render(secrets))), secrets);
+  // CSV name cells are defused against formulas: one leading "'" undoes it.
+  const csvRows = parseCsv(exporter("csv").render(secrets)) as string[][];
+  deepStrictEqual(Object.fromEntries(csvRows.map(([k, v]) => [k.replace(/^'/, ""), v])), secrets);
   deepStrictEqual(await javaProperties(exporter("properties").render(secrets)), secrets);
+});
+
+Deno.test("csv defuses name cells a spreadsheet would take for formulas, never values", () => {
+  const risky = ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "'quoted"];
+  const secrets = Object.fromEntries(risky.map((name) => [name, name]));
+  const rows = parseCsv(exporter("csv").render({ ...secrets, "a/b": "=2" })) as string[][];
+  for (const [cell, value] of rows) {
+    if (value === "=2") {
+      deepStrictEqual([cell, value], ["a/b", "=2"]);
+      continue;
+    }
+    strictEqual(cell, `'${value}`, "the name cell is the name after one quote");
+    ok(risky.includes(value), "the value is unchanged");
+  }
+  strictEqual(rows.length, risky.length + 1);
 });
 
 Deno.test(`dotenv round-trips through the dotenv package (both parsers) and ${SHELL_LIST}`, async () => {

@@ -1,6 +1,6 @@
 /** Bounded concurrency (lib/core/pool.ts): the limit every multi-secret read runs under. */
-import { deepStrictEqual, strictEqual } from "node:assert/strict";
-import { mapSettled } from "../../lib/core/pool.ts";
+import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { mapSettled, NotStarted } from "../../lib/core/pool.ts";
 
 /** Runs mapSettled over `n` items with `limit`, each item taking a few event-loop turns. */
 async function track(n: number, limit: number, fail: (i: number) => boolean = () => false) {
@@ -54,4 +54,32 @@ Deno.test("pool: more workers than items, no items, and a limit below 1", async 
   strictEqual((await track(3, 64)).peak, 3);
   deepStrictEqual(await mapSettled([], 8, () => Promise.resolve(1)), []);
   strictEqual((await track(5, 0)).peak, 1);
+});
+
+Deno.test("pool: a failure that matches stopWhen starts no further item", async () => {
+  const started: number[] = [];
+  const results = await mapSettled(Array.from({ length: 50 }, (_, i) => i), 4, async (i) => {
+    started.push(i);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    if (i === 5) throw new Error("endpoint down");
+    if (i > 5) throw new Error("also down");
+    return i;
+  }, { stopWhen: (e) => (e as Error).message === "endpoint down" });
+  // Items 6 to 8 were in flight (or started before item 5 failed): at most 4 + 4 start.
+  ok(started.length <= 9, `started ${started.length}`);
+  strictEqual(results.length, 50);
+  const notStarted = results.filter((r) =>
+    r.status === "rejected" && r.reason instanceof NotStarted
+  );
+  strictEqual(notStarted.length, 50 - started.length);
+  for (const r of notStarted) {
+    ok(r.status === "rejected" && (r.reason as NotStarted).stoppedBy instanceof Error);
+  }
+  deepStrictEqual(results.slice(0, 5).map((r) => r.status === "fulfilled" && r.value), [
+    0,
+    1,
+    2,
+    3,
+    4,
+  ]);
 });

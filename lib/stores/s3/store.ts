@@ -128,12 +128,16 @@ export class S3Store implements Store, SetupStore {
 
   async create(name: string, version: string, secret: StoredSecret): Promise<void> {
     const { PutObjectCommand } = await import("@aws-sdk/client-s3");
+    // Bytes with their length: the SDK takes an empty string for a stream of unknown length
+    // (and warns on stderr).
+    const body = new TextEncoder().encode(secret.contents);
     try {
       await this.client.send(
         new PutObjectCommand({
           Bucket: this.bucket,
           Key: `${this.prefix}${name}/${version}`,
-          Body: secret.contents,
+          Body: body,
+          ContentLength: body.length,
           Metadata: { key: secret.key, hmac: secret.hmac, digest: secret.digest },
           IfNoneMatch: "*",
         }),

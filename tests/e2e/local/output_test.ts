@@ -1,0 +1,128 @@
+/**
+ * What the command line prints, on the local store: `list` in columns as the terminal shows
+ * them, names from the store with control characters escaped in `list` and in every message,
+ * CSV name cells defused against formulas, `export -o -` on stdout, and a concurrency setting
+ * checked only by the commands that read many secrets. All values are made up.
+ */
+import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
+import { localBackend } from "../../helpers/backends.ts";
+import { runCli } from "../../helpers/cli.ts";
+
+Deno.test("output: list pads names by the cells a terminal gives them", async () => {
+  const b = await localBackend();
+  const cli = (...args: string[]) => runCli(args, { env: b.env });
+  try {
+    for (const name of ["a", "x\u0301y", "中文", "𝐀𝐁"]) {
+      strictEqual((await cli("put", name, "some-value")).code, 0);
+    }
+    strictEqual(
+      (await cli("list")).stdout,
+      [
+        "a    -- version 1",
+        "x\u0301y   -- version 1",
+        "中文 -- version 1",
+        "𝐀𝐁   -- version 1",
+      ].map((line) => line + "\n").join(""),
+    );
+  } finally {
+    await b.cleanup();
+  }
+});
+
+Deno.test("output: names from the store reach the terminal with control characters escaped", async () => {
+  const b = await localBackend();
+  const cli = (...args: string[]) => runCli(args, { env: b.env });
+  try {
+    strictEqual((await cli("put", "plain", "plain-value")).code, 0);
+    // Another writer stored names that creds3 would refuse: an escape sequence that clears the
+    // screen, a line feed, a right-to-left override.
+    const stored = await Deno.readTextFile(`${b.home}/store/plain/1`);
+    for (const name of ["evil\x1b[2Jname", "line\nforged", "rtl\u202egpj.exe"]) {
+      await Deno.mkdir(`${b.home}/store/${name}`, { mode: 0o700 });
+      await Deno.writeTextFile(`${b.home}/store/${name}/1`, stored, { mode: 0o600 });
+    }
+    const list = await cli("list");
+    const escaped = ["evil\\x1b[2Jname", "line\\x0aforged", "plain", "rtl\\u202egpj.exe"];
+    strictEqual(list.stdout, escaped.map((n) => `${n.padEnd(16)} -- version 1\n`).join(""));
+    // A damaged object under such a name: the failure names it, escaped.
+    await Deno.writeTextFile(`${b.home}/store/evil\x1b[2Jname/1`, "not json");
+    const all = await cli("getall");
+    strictEqual(all.code, 1);
+    match(all.stderr, /creds3: error: 'evil\\x1b\[2Jname' version 1: .*not a valid stored secret/);
+    // A name typed with control characters, echoed in an error.
+    const missing = await cli("get", "nope\x1b]0;title\x07");
+    strictEqual(missing.code, 1);
+    match(missing.stderr, /Credential 'nope\\x1b\]0;title\\x07' is not in/);
+    // A deleted name is reported escaped too, and only the name's own files are gone.
+    const deleted = await cli("delete", "line\nforged");
+    strictEqual(deleted.code, 0, deleted.stderr);
+    strictEqual(deleted.stderr, "Deleted 'line\\x0aforged' version 1\n");
+    for (const r of [list, all, missing, deleted]) {
+      // deno-lint-ignore no-control-regex
+      ok(!/[\x00-\x09\x0b-\x1f\x7f\u202e]/.test(r.stdout + r.stderr), "a raw control character");
+    }
+    // Data is not escaped: the value of such a name comes out as stored.
+    strictEqual((await cli("get", "rtl\u202egpj.exe")).stdout, "plain-value\n");
+  } finally {
+    await b.cleanup();
+  }
+});
+
+Deno.test("output: CSV defuses name cells that start a formula and leaves values alone", async () => {
+  const b = await localBackend();
+  const cli = (...args: string[]) => runCli(args, { env: b.env });
+  try {
+    for (const [name, value] of [["=1+2", "=3"], ["@cmd", "-v"], ["+x", "+y"], ["ok", "=z"]]) {
+      const put = await cli("put", name, "--", value);
+      strictEqual(put.code, 0, put.stderr);
+    }
+    const expected = "'+x,+y\r\n'=1+2,=3\r\n'@cmd,-v\r\nok,=z\r\n";
+    strictEqual((await cli("getall", "-f", "csv")).stdout, expected);
+    strictEqual((await cli("export", "-f", "csv")).stdout, expected);
+  } finally {
+    await b.cleanup();
+  }
+});
+
+Deno.test("output: export -o - writes to standard output and creates no file", async () => {
+  const b = await localBackend();
+  try {
+    strictEqual((await runCli(["put", "app/k", "v-1"], { env: b.env })).code, 0);
+    const r = await runCli(["export", "app/*", "-f", "json", "-o", "-"], {
+      env: b.env,
+      cwd: b.home,
+    });
+    strictEqual(r.code, 0, r.stderr);
+    deepStrictEqual(JSON.parse(r.stdout), { "app/k": "v-1" });
+    strictEqual(r.stderr, "");
+    const files = [];
+    for await (const e of Deno.readDir(b.home)) files.push(e.name);
+    ok(!files.includes("-"), `a file named '-': ${files}`);
+  } finally {
+    await b.cleanup();
+  }
+});
+
+Deno.test("output: an invalid CREDS3_CONCURRENCY fails only the commands that read many secrets", async () => {
+  const b = await localBackend();
+  const env = { ...b.env, CREDS3_CONCURRENCY: "abc" };
+  const cli = (...args: string[]) => runCli(args, { env });
+  try {
+    strictEqual((await cli("put", "one", "one-value")).code, 0);
+    strictEqual((await cli("get", "one")).stdout, "one-value\n");
+    strictEqual((await cli("list")).stdout, "one -- version 1\n");
+    for (const args of [["getall"], ["get", "o*"], ["export", "-f", "json"]]) {
+      const r = await cli(...args);
+      strictEqual(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      match(r.stderr, /Concurrency 'abc' is not a whole number from 1 to 1024/);
+      strictEqual(r.stdout, "");
+    }
+    const flag = await runCli(["getall", "--concurrency", "2"], { env });
+    strictEqual(flag.code, 0, flag.stderr);
+    const help = await cli("help");
+    match(help.stdout, /CREDS3_CONCURRENCY +for --concurrency/);
+    strictEqual((await cli("delete", "one")).code, 0);
+  } finally {
+    await b.cleanup();
+  }
+});
