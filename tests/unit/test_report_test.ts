@@ -9,6 +9,7 @@ import {
   ResultReader,
   slowestFirst,
 } from "../../scripts/test_report.ts";
+import { missingShell, skipIf } from "../helpers/skip.ts";
 
 const grey = (text: string) => `\x1b[0m\x1b[38;5;245m${text}\x1b[0m`;
 
@@ -71,4 +72,25 @@ Deno.test("test report: the slowest files of the last run first, new files befor
     slowestFirst(["a", "b", "c", "new2", "new1"], { a: 1, b: 30, c: 1 }),
     ["new1", "new2", "b", "a", "c"],
   );
+});
+
+Deno.test("skipped tests carry their reason in their name; shells are required under CI", () => {
+  deepStrictEqual(skipIf(undefined, "t"), { name: "t", ignore: false });
+  deepStrictEqual(skipIf("why", "t"), { name: "t [skipped: why]", ignore: true });
+  const absent = () => false;
+  const present = () => true;
+  strictEqual(missingShell("zsh", {}, present), undefined);
+  strictEqual(
+    missingShell("zsh", {}, absent),
+    "zsh is not installed: apt-get install zsh (macOS: brew install zsh)",
+  );
+  strictEqual(
+    missingShell("fish", { CI: "false" }, absent)?.startsWith(
+      "fish is not installed: apt-get install fish",
+    ),
+    true,
+  );
+  // Under CI, or when asked, the test runs (and fails, saying how to install the shell).
+  strictEqual(missingShell("zsh", { CI: "true" }, absent), undefined);
+  strictEqual(missingShell("fish", { CREDS3_TEST_REQUIRE_SHELLS: "1" }, absent), undefined);
 });
