@@ -2,9 +2,10 @@
  * The single test entry (`deno task test [--ceph] [--serial] [deno test args...]`, and
  * `.ci/run`).
  *
- * 1. Starts one moto and exports `CREDS3_TEST_MOTO_URL` to every test file (reuses an
- *    already-set `CREDS3_TEST_MOTO_URL` instead). The files share it; each test makes its own
- *    buckets and keys.
+ * 1. Finds moto's server (`python3`, else the project's own `.tmp/moto-venv`, set up on first
+ *    use: scripts/moto_python.ts), starts one moto and exports `CREDS3_TEST_MOTO_URL` to every
+ *    test file (reuses an already-set `CREDS3_TEST_MOTO_URL` instead). The files share it;
+ *    each test makes its own buckets and keys.
  * 2. With `--ceph` or `CREDS3_TEST_CEPH=1`, boots Ceph's S3 gateway via `scripts/ceph.sh` in
  *    `.ceph/` and exports `CREDS3_TEST_CEPH_URL`; a Ceph that does not start fails the run.
  *    Without Ceph, the tests in `tests/e2e/ceph/` are left out with a message saying so,
@@ -21,6 +22,7 @@
  */
 
 import { freePort, type MotoServer, startMoto } from "../tests/helpers/moto.ts";
+import { motoPython } from "./moto_python.ts";
 import { parseSummary, ResultReader, slowestFirst, type Summary } from "./test_report.ts";
 
 const repo = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
@@ -173,9 +175,11 @@ async function main(argv: string[]): Promise<number> {
       extra.CREDS3_TEST_MOTO_URL = sharedMoto;
       log(`using moto at ${sharedMoto}`);
     } else {
+      const python = await motoPython(repo, { log });
       const started = performance.now();
-      moto = await startMoto();
+      moto = await startMoto({ python });
       extra.CREDS3_TEST_MOTO_URL = moto.url;
+      extra.CREDS3_TEST_MOTO_PYTHON = python;
       log(`moto on ${moto.url} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     }
     if (withCeph) {

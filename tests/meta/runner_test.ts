@@ -1,10 +1,13 @@
 /**
  * The test command on a machine that lacks something: without zsh and fish, `deno task test`
  * passes and names the completion tests it skipped, with the install command; under CI the
- * same tests fail by name.
+ * same tests fail by name. Without moto in the Python at hand, the runner sets moto up in a
+ * virtual environment of its own, and says so; when pip cannot reach its index, it stops with
+ * the command to run.
  */
-import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { cliEnv, runCommand } from "../helpers/cli.ts";
+import { deepStrictEqual, match, ok, rejects, strictEqual } from "node:assert/strict";
+import { motoPython } from "../../scripts/moto_python.ts";
+import { cliEnv, REPO_ROOT, runCommand } from "../helpers/cli.ts";
 
 /** A folder with every command on the PATH but `missing`, as links. */
 async function pathWithout(missing: string[]): Promise<string> {
@@ -89,3 +92,71 @@ for (
     }
   });
 }
+
+/** A Python without moto: a virtual environment of its own, without pip. */
+async function bareVenv(dir: string, ...flags: string[]): Promise<string> {
+  const made = await runCommand("python3", ["-m", "venv", "--without-pip", ...flags, dir]);
+  strictEqual(made.code, 0, made.stderr);
+  return `${dir}/bin/python3`;
+}
+
+Deno.test("runner: moto set up in the project's venv is found and reused", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "creds3-venv-" });
+  try {
+    const python = await bareVenv(`${dir}/bare`);
+    // A venv that sees the system's packages stands for one where moto was installed.
+    const venv = `${dir}/moto-venv`;
+    await bareVenv(venv, "--system-site-packages");
+    const system = await runCommand("python3", ["-c", "import moto.server"]);
+    strictEqual(system.code, 0, "the tests themselves run on python3's moto");
+    const said: string[] = [];
+    strictEqual(
+      await motoPython(REPO_ROOT, { python, venv, log: (m) => said.push(m) }),
+      `${venv}/bin/python3`,
+    );
+    deepStrictEqual(said, [`${python} has no moto server: using the one in ${venv}`]);
+    strictEqual(await motoPython(REPO_ROOT, { log: (m) => said.push(m) }), "python3");
+    strictEqual(said.length, 1, "python3 with moto is used as it is, silently");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("runner: when pip cannot reach its index, it stops with the command to run", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "creds3-venv-" });
+  try {
+    const python = await bareVenv(`${dir}/bare`);
+    const venv = `${dir}/moto-venv`;
+    const said: string[] = [];
+    // Nothing listens on port 9: the index cannot be reached.
+    const offline = {
+      PIP_CONFIG_FILE: "/dev/null",
+      PIP_INDEX_URL: "http://127.0.0.1:9/simple",
+      PIP_EXTRA_INDEX_URL: "",
+      PIP_FIND_LINKS: "",
+      PIP_RETRIES: "0",
+      PIP_TIMEOUT: "2",
+      PIP_NO_CACHE_DIR: "1",
+    };
+    await rejects(
+      motoPython(REPO_ROOT, { python, venv, env: offline, log: (m) => said.push(m) }),
+      (e: Error) => {
+        match(
+          e.message,
+          /pip could not install moto's server \(can it reach its package index\?\)/,
+        );
+        ok(
+          e.message.includes(
+            `Run this, then the tests again:\n  ${venv}/bin/pip install 'moto[server]'`,
+          ),
+          e.message,
+        );
+        return true;
+      },
+    );
+    strictEqual(said.length, 1);
+    ok(said[0].startsWith(`${python} has no moto server: installing it into ${venv}`), said[0]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
