@@ -52,8 +52,13 @@ async function cephUp(): Promise<string> {
   const started = performance.now();
   log(`starting Ceph in ${cephDir} (gateway port ${port})`);
   let result = await run("bash", [`${repo}/scripts/ceph.sh`, "up", cephDir, port]);
-  if (result.code !== 0 && existed) {
-    log("Ceph did not restart from the existing .ceph/: recreating it from scratch");
+  if (result.code !== 0) {
+    // A cluster that does not restart, or a first boot that lost a race between its daemons,
+    // gets one more try from scratch.
+    log(
+      `Ceph did not ${existed ? "restart from the existing" : "start in a new"} .ceph/: ` +
+        "recreating it from scratch",
+    );
     await run("bash", [`${repo}/scripts/ceph.sh`, "down", cephDir]);
     await Deno.remove(cephDir, { recursive: true });
     result = await run("bash", [`${repo}/scripts/ceph.sh`, "up", cephDir, port]);
