@@ -10,7 +10,7 @@
  *    `.ceph/` and exports `CREDS3_TEST_CEPH_URL`; a Ceph that does not start fails the run.
  *    Without Ceph, the tests in `tests/e2e/ceph/` are left out with a message saying so,
  *    unless they are named on the command line (they then fail, saying how to run them).
- * 3. Runs `deno test -A --parallel` (local code type-checked) on every test file, the slowest
+ * 3. Runs `deno test --frozen -A --parallel` (local code type-checked, the lockfile as it is) on every test file, the slowest
  *    of the last run first (`.tmp/test-durations.json`), or on the paths given; `DENO_JOBS`
  *    files at once (default twice the CPUs, at most 8), one at a time with `--serial`. The
  *    developer's own `AWS_*` / `CREDS3_*` variables are removed; output streams through.
@@ -107,7 +107,7 @@ async function readDurations(): Promise<Record<string, number>> {
 /** Run `deno test`, copying its stdout through and reading its results as they come. */
 async function denoTest(args: string[], env: Record<string, string>) {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["test", "-A", ...args],
+    args: ["test", "--frozen", "-A", ...args],
     cwd: repo,
     clearEnv: true,
     env,
