@@ -31,6 +31,21 @@ async function requireShell(shell: string): Promise<string> {
   return new TextDecoder().decode(found.stdout).trim();
 }
 
+/**
+ * A test of `shell`'s completion, given the generated script in a file; skipped, with the
+ * reason, when the shell is not installed (see tests/helpers/skip.ts).
+ */
+function shellTest(shell: Shell, name: string, fn: (script: string) => Promise<void>) {
+  Deno.test(skipIf(shell === "bash" ? undefined : missingShell(shell), name), async () => {
+    const script = await scriptFile(shell);
+    try {
+      await fn(script);
+    } finally {
+      await Deno.remove(script);
+    }
+  });
+}
+
 async function scriptFile(shell: Shell): Promise<string> {
   const path = await Deno.makeTempFile({ prefix: `creds3-completion-`, suffix: `.${shell}` });
   await Deno.writeTextFile(path, completionScript(shell, tree));
@@ -73,9 +88,10 @@ printf '%s\\n' "\${COMPREPLY[@]}"`,
   return r.stdout.split("\n").filter(Boolean);
 }
 
-Deno.test("completions: bash completes commands, options, choices and help topics", async () => {
-  const script = await scriptFile("bash");
-  try {
+shellTest(
+  "bash",
+  "completions: bash completes commands, options, choices and help topics",
+  async (script) => {
     deepStrictEqual(await bashComplete(script, ["creds3", "ge"]), ["get", "getall"]);
     deepStrictEqual(await bashComplete(script, ["creds3", "put", "--au"]), ["--autoversion"]);
     deepStrictEqual(await bashComplete(script, ["creds3", "-l", "./store", "de"]), ["delete"]);
@@ -85,10 +101,8 @@ Deno.test("completions: bash completes commands, options, choices and help topic
     deepStrictEqual(await bashComplete(script, ["creds3", "help", "se"]), ["setup"]);
     deepStrictEqual(await bashComplete(script, ["creds3", "--ver"]), ["--version"]);
     deepStrictEqual(await bashComplete(script, ["creds3", "list", "--concurrency", ""]), []);
-  } finally {
-    await Deno.remove(script);
-  }
-});
+  },
+);
 
 // Drives an interactive zsh on a pseudo-terminal (zsh/zpty): loads compinit and the script,
 // wraps compadd to print what completion adds, types the line and TAB.
@@ -142,26 +156,19 @@ async function zshComplete(script: string, line: string): Promise<string[]> {
   }
 }
 
-Deno.test(
-  skipIf(
-    missingShell("zsh"),
-    "completions: zsh script parses, and completes commands and options on TAB",
-  ),
-  async () => {
-    const script = await scriptFile("zsh");
-    try {
-      const check = await run(await requireShell("zsh"), ["-n", script]);
-      strictEqual(check.code, 0, check.stderr);
-      deepStrictEqual(await zshComplete(script, "creds3 ge"), ["get", "getall"]);
-      deepStrictEqual(await zshComplete(script, "creds3 put --au"), ["--autoversion"]);
-      deepStrictEqual(await zshComplete(script, "creds3 completions "), ["bash", "zsh", "fish"]);
-      deepStrictEqual(
-        (await zshComplete(script, "creds3 getall -f ")).sort(),
-        ["csv", "dotenv", "json", "k8s", "properties", "shell", "tfvars", "yaml"],
-      );
-    } finally {
-      await Deno.remove(script);
-    }
+shellTest(
+  "zsh",
+  "completions: zsh script parses, and completes commands and options on TAB",
+  async (script) => {
+    const check = await run(await requireShell("zsh"), ["-n", script]);
+    strictEqual(check.code, 0, check.stderr);
+    deepStrictEqual(await zshComplete(script, "creds3 ge"), ["get", "getall"]);
+    deepStrictEqual(await zshComplete(script, "creds3 put --au"), ["--autoversion"]);
+    deepStrictEqual(await zshComplete(script, "creds3 completions "), ["bash", "zsh", "fish"]);
+    deepStrictEqual(
+      (await zshComplete(script, "creds3 getall -f ")).sort(),
+      ["csv", "dotenv", "json", "k8s", "properties", "shell", "tfvars", "yaml"],
+    );
   },
 );
 
@@ -175,22 +182,15 @@ async function fishComplete(script: string, line: string): Promise<string[]> {
   return r.stdout.split("\n").filter(Boolean).map((l) => l.split("\t")[0]);
 }
 
-Deno.test(
-  skipIf(
-    missingShell("fish"),
-    "completions: fish script parses, and completes commands and options",
-  ),
-  async () => {
-    const script = await scriptFile("fish");
-    try {
-      const check = await run(await requireShell("fish"), ["--no-config", "-n", script]);
-      strictEqual(check.code, 0, check.stderr);
-      deepStrictEqual(await fishComplete(script, "creds3 ge"), ["get", "getall"]);
-      deepStrictEqual(await fishComplete(script, "creds3 put --au"), ["--autoversion"]);
-      deepStrictEqual(await fishComplete(script, "creds3 getall -f d"), ["dotenv"]);
-      deepStrictEqual(await fishComplete(script, "creds3 help exp"), ["export"]);
-    } finally {
-      await Deno.remove(script);
-    }
+shellTest(
+  "fish",
+  "completions: fish script parses, and completes commands and options",
+  async (script) => {
+    const check = await run(await requireShell("fish"), ["--no-config", "-n", script]);
+    strictEqual(check.code, 0, check.stderr);
+    deepStrictEqual(await fishComplete(script, "creds3 ge"), ["get", "getall"]);
+    deepStrictEqual(await fishComplete(script, "creds3 put --au"), ["--autoversion"]);
+    deepStrictEqual(await fishComplete(script, "creds3 getall -f d"), ["dotenv"]);
+    deepStrictEqual(await fishComplete(script, "creds3 help exp"), ["export"]);
   },
 );
