@@ -10,7 +10,7 @@ import { completionTree } from "../../commands/completions.ts";
 import { buildProgram } from "../../commands/mod.ts";
 import { completionScript, type Shell } from "../../lib/cli/completions.ts";
 import { runCli, runCommand } from "../helpers/cli.ts";
-import { missingShell, shellsRequired, skipIf } from "../helpers/skip.ts";
+import { missingShell, shellMissingError, skipIf } from "../helpers/skip.ts";
 
 const tree = completionTree(buildProgram());
 
@@ -19,15 +19,7 @@ async function requireShell(shell: string): Promise<string> {
     args: ["-c", `command -v ${shell}`],
     stdout: "piped",
   }).output();
-  if (!found.success) {
-    throw new Error(
-      `${shell} is not installed, so its completion cannot be tested: ` +
-        `apt-get install ${shell}` +
-        (shellsRequired(Deno.env.toObject())
-          ? " (a missing shell fails under CI=true or CREDS3_TEST_REQUIRE_SHELLS=1)"
-          : ""),
-    );
-  }
+  if (!found.success) throw shellMissingError(shell);
   return new TextDecoder().decode(found.stdout).trim();
 }
 

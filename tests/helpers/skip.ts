@@ -32,7 +32,20 @@ export function missingShell(
   found: (shell: string) => boolean = onPath,
 ): string | undefined {
   if (found(shell) || shellsRequired(env)) return undefined;
-  return `${shell} is not installed: ${INSTALL[shell] ?? `install ${shell}`}`;
+  return `${shell} is not installed: ${installCommand(shell)}`;
+}
+
+/** How to install `shell`. */
+export function installCommand(shell: string): string {
+  return INSTALL[shell] ?? `install ${shell}`;
+}
+
+/** The failure of a test that needs `shell`, which is missing where shells are required. */
+export function shellMissingError(shell: string): Error {
+  return new Error(
+    `${shell} is not installed, so the tests that need it cannot run: ${installCommand(shell)}` +
+      " (a missing shell fails under CI=true or CREDS3_TEST_REQUIRE_SHELLS=1)",
+  );
 }
 
 /** Whether a missing shell is a failure: under CI, or when asked to. */

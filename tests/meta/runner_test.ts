@@ -85,7 +85,7 @@ for (
       );
       ok(
         r.stdout.includes(
-          `${shell} is not installed, so its completion cannot be tested: apt-get install ${shell}`,
+          `${shell} is not installed, so the tests that need it cannot run: apt-get install ${shell}`,
         ),
         `the failure says how to install ${shell}`,
       );
