@@ -58,6 +58,7 @@ export function compileArgs(target?: string): string[] {
   const output = target ? `dist/${assetName(target)}` : "dist/creds3";
   return [
     "compile",
+    "--frozen",
     ...PERMISSIONS,
     ...(target ? ["--target", target] : []),
     "--output",
@@ -89,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
   const targets = argv.includes("--all") ? [...TARGETS] : [undefined];
   if (argv.includes("--dry-run")) {
     for (const target of targets) console.log(`deno ${compileArgs(target).join(" ")}`);
-    return (await deno(["check", "main.ts"])) ? 0 : 1;
+    return (await deno(["check", "--frozen", "main.ts"])) ? 0 : 1;
   }
   await Deno.mkdir(`${repo}/dist`, { recursive: true });
   for (const target of targets) {

@@ -27,7 +27,7 @@ async function creds3(...args: string[]): Promise<void> {
     `\n$ creds3 ${args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a}'`)).join(" ")}`,
   );
   const out = await new Deno.Command(binary ?? Deno.execPath(), {
-    args: binary ? args : ["run", "-A", "--quiet", main, ...args],
+    args: binary ? args : ["run", "--frozen", "-A", "--quiet", main, ...args],
     env,
     stdout: "inherit",
     stderr: "inherit",

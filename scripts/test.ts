@@ -1,44 +1,39 @@
 /**
- * The single test entry (`deno task test [--ceph] [deno test args...]`, and `.ci/run`).
+ * The single test entry (`deno task test [--ceph] [--serial] [deno test args...]`, and
+ * `.ci/run`).
  *
- * 1. Starts one moto server and exports `CREDS3_TEST_MOTO_URL` to every test process (reuses
- *    an already-set `CREDS3_TEST_MOTO_URL` instead).
+ * 1. Finds moto's server (`python3`, else the project's own `.tmp/moto-venv`, set up on first
+ *    use: scripts/moto_python.ts), starts one moto and exports `CREDS3_TEST_MOTO_URL` to every
+ *    test file (reuses an already-set `CREDS3_TEST_MOTO_URL` instead). The files share it;
+ *    each test makes its own buckets and keys.
  * 2. With `--ceph` or `CREDS3_TEST_CEPH=1`, boots Ceph's S3 gateway via `scripts/ceph.sh` in
  *    `.ceph/` and exports `CREDS3_TEST_CEPH_URL`; a Ceph that does not start fails the run.
- *    Without Ceph, the tests in `tests/e2e/ceph/` are left out (`--ignore`) with a message
- *    saying so, unless they are named on the command line (they then fail, saying how to run
- *    them).
- * 3. Runs `deno test -A` (local code type-checked) on `tests/` or on the paths given, with the
- *    developer's own `AWS_*` / `CREDS3_*` variables removed, streaming its output.
- * 4. Stops the servers and prints one last line `N passed, N failed[, N skipped]` (tests, not
- *    steps); exits non-zero when anything failed or deno's summary could not be read.
+ *    Without Ceph, the tests in `tests/e2e/ceph/` are left out with a message saying so,
+ *    unless they are named on the command line (they then fail, saying how to run them).
+ * 3. Runs `deno test --frozen -A --parallel` (local code type-checked, the lockfile as it is) on every test file, the slowest
+ *    of the last run first (`.tmp/test-durations.json`), or on the paths given; `DENO_JOBS`
+ *    files at once (default twice the CPUs, at most 8), one at a time with `--serial`. The
+ *    developer's own `AWS_*` / `CREDS3_*` variables are removed; output streams through.
+ * 4. Stops the servers, names every skipped test with its reason, and prints one last line
+ *    `N passed, N failed[, N skipped]` (tests, not steps); exits non-zero when anything failed
+ *    or deno's summary could not be read.
  *
  * @module
  */
 
 import { freePort, type MotoServer, startMoto } from "../tests/helpers/moto.ts";
+import { motoPython } from "./moto_python.ts";
+import { parseSummary, ResultReader, slowestFirst, type Summary } from "./test_report.ts";
 
 const repo = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const cephDir = `${repo}/.ceph`;
 /** The tests that need Ceph (left out, with a message, when Ceph is not started). */
 const CEPH_TESTS = "tests/e2e/ceph/";
+/** Each file's test time in the last full run, for the order of the next. */
+const DURATIONS = `${repo}/.tmp/test-durations.json`;
 
 function log(message: string): void {
   console.error(`test: ${message}`);
-}
-
-/** Parsed `deno test` summary line: `ok | 12 passed (3 steps) | 0 failed | 1 ignored (2s)`. */
-export function parseSummary(
-  output: string,
-): { passed: number; failed: number; ignored: number } | undefined {
-  // deno-lint-ignore no-control-regex
-  const plain = output.replace(/\x1b\[[0-9;]*m/g, "");
-  const pattern =
-    /^(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed(?: \(\d+ steps?\))?(?: \| (\d+) ignored(?: \(\d+ steps?\))?)?/gm;
-  let last: RegExpExecArray | undefined;
-  for (const match of plain.matchAll(pattern)) last = match;
-  if (!last) return undefined;
-  return { passed: Number(last[1]), failed: Number(last[2]), ignored: Number(last[3] ?? 0) };
 }
 
 async function run(command: string, args: string[]): Promise<{ code: number; out: string }> {
@@ -57,8 +52,13 @@ async function cephUp(): Promise<string> {
   const started = performance.now();
   log(`starting Ceph in ${cephDir} (gateway port ${port})`);
   let result = await run("bash", [`${repo}/scripts/ceph.sh`, "up", cephDir, port]);
-  if (result.code !== 0 && existed) {
-    log("Ceph did not restart from the existing .ceph/: recreating it from scratch");
+  if (result.code !== 0) {
+    // A cluster that does not restart, or a first boot that lost a race between its daemons,
+    // gets one more try from scratch.
+    log(
+      `Ceph did not ${existed ? "restart from the existing" : "start in a new"} .ceph/: ` +
+        "recreating it from scratch",
+    );
     await run("bash", [`${repo}/scripts/ceph.sh`, "down", cephDir]);
     await Deno.remove(cephDir, { recursive: true });
     result = await run("bash", [`${repo}/scripts/ceph.sh`, "up", cephDir, port]);
@@ -82,10 +82,32 @@ function testEnv(extra: Record<string, string>): Record<string, string> {
   return { ...env, ...extra };
 }
 
-/** Run `deno test`, copying its stdout through and keeping its end for the summary. */
+/** Every test file under `tests/` (relative to the repository), Ceph's unless `withCeph`. */
+async function testFiles(withCeph: boolean): Promise<string[]> {
+  const files: string[] = [];
+  async function walk(dir: string) {
+    for await (const entry of Deno.readDir(`${repo}/${dir}`)) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory) await walk(path);
+      else if (entry.name.endsWith("_test.ts")) files.push(path);
+    }
+  }
+  await walk("tests");
+  return files.filter((f) => withCeph || !f.startsWith(CEPH_TESTS));
+}
+
+async function readDurations(): Promise<Record<string, number>> {
+  try {
+    return JSON.parse(await Deno.readTextFile(DURATIONS));
+  } catch {
+    return {};
+  }
+}
+
+/** Run `deno test`, copying its stdout through and reading its results as they come. */
 async function denoTest(args: string[], env: Record<string, string>) {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["test", "-A", ...args],
+    args: ["test", "--frozen", "-A", ...args],
     cwd: repo,
     clearEnv: true,
     env,
@@ -94,13 +116,16 @@ async function denoTest(args: string[], env: Record<string, string>) {
     stderr: "inherit",
   }).spawn();
   const decoder = new TextDecoder();
+  const reader = new ResultReader();
   let tail = "";
   for await (const chunk of child.stdout) {
     await writeAll(Deno.stdout, chunk);
-    tail = (tail + decoder.decode(chunk, { stream: true })).slice(-65536);
+    const text = decoder.decode(chunk, { stream: true });
+    reader.push(text);
+    tail = (tail + text).slice(-65536);
   }
   const { code } = await child.status;
-  return { code, summary: parseSummary(tail) };
+  return { code, summary: parseSummary(tail), reader };
 }
 
 async function writeAll(file: typeof Deno.stdout, bytes: Uint8Array): Promise<void> {
@@ -108,9 +133,18 @@ async function writeAll(file: typeof Deno.stdout, bytes: Uint8Array): Promise<vo
   while (written < bytes.length) written += await file.write(bytes.subarray(written));
 }
 
+/** The closing lines: each skipped test with its reason, then the counts. */
+function closing(summary: Summary, failed: number, reader: ResultReader): string[] {
+  const lines = reader.results.filter((r) => r.outcome === "ignored")
+    .map((r) => `skipped: ${r.file}: ${r.name}`);
+  const skipped = summary.ignored ? `, ${summary.ignored} skipped` : "";
+  return [...lines, `${summary.passed} passed, ${failed} failed${skipped}`];
+}
+
 async function main(argv: string[]): Promise<number> {
   const withCeph = argv.includes("--ceph") || Deno.env.get("CREDS3_TEST_CEPH") === "1";
-  const args = argv.filter((a) => a !== "--ceph");
+  const serial = argv.includes("--serial");
+  const args = argv.filter((a) => a !== "--ceph" && a !== "--serial");
   const givesPath = args.some((a) =>
     !a.startsWith("-") && (() => {
       try {
@@ -121,7 +155,6 @@ async function main(argv: string[]): Promise<number> {
       }
     })()
   );
-  if (!givesPath) args.push("tests/");
 
   let moto: MotoServer | undefined;
   let cephStarted = false;
@@ -147,9 +180,11 @@ async function main(argv: string[]): Promise<number> {
       extra.CREDS3_TEST_MOTO_URL = sharedMoto;
       log(`using moto at ${sharedMoto}`);
     } else {
+      const python = await motoPython(repo, { log });
       const started = performance.now();
-      moto = await startMoto();
+      moto = await startMoto({ python });
       extra.CREDS3_TEST_MOTO_URL = moto.url;
+      extra.CREDS3_TEST_MOTO_PYTHON = python;
       log(`moto on ${moto.url} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     }
     if (withCeph) {
@@ -161,23 +196,33 @@ async function main(argv: string[]): Promise<number> {
       log(`Ceph not started, and ${CEPH_TESTS} was asked for: it fails saying how to run it`);
     } else {
       // The Ceph tests fail loudly without Ceph; leave them out, and say so.
-      args.unshift(`--ignore=${CEPH_TESTS}`);
+      if (givesPath) args.unshift(`--ignore=${CEPH_TESTS}`);
       log(`excluded ${CEPH_TESTS}: Ceph is not started (pass --ceph or set CREDS3_TEST_CEPH=1)`);
     }
 
-    const { code, summary } = await denoTest(args, testEnv(extra));
+    const cephOn = withCeph || Deno.env.get("CREDS3_TEST_CEPH_URL") !== undefined;
+    if (!givesPath) args.push(...slowestFirst(await testFiles(cephOn), await readDurations()));
+    if (!serial) {
+      args.unshift("--parallel");
+      const cpus = navigator.hardwareConcurrency || 2;
+      extra.DENO_JOBS = Deno.env.get("DENO_JOBS") ?? String(Math.min(8, 2 * cpus));
+    }
+    const { code, summary, reader } = await denoTest(args, testEnv(extra));
     if (!summary) {
       console.log(`test: error: no test summary from deno test (exit code ${code})`);
       return 1;
+    }
+    if (!givesPath && summary.failed === 0) {
+      await Deno.mkdir(`${repo}/.tmp`, { recursive: true });
+      await Deno.writeTextFile(DURATIONS, JSON.stringify(reader.durations(), null, 1) + "\n");
     }
     let failed = summary.failed;
     if (code !== 0 && failed === 0) {
       log(`deno test exited with code ${code} although no test failed: counting it as a failure`);
       failed = 1;
     }
-    const skipped = summary.ignored ? `, ${summary.ignored} skipped` : "";
     await stopAll();
-    console.log(`${summary.passed} passed, ${failed} failed${skipped}`);
+    for (const line of closing(summary, failed, reader)) console.log(line);
     return failed > 0 ? 1 : 0;
   } catch (error) {
     console.log(`test: error: ${error instanceof Error ? error.message : error}`);

@@ -45,16 +45,8 @@ Deno.test("permissions: every command on the local store", async () => {
     match((await ok0(["list"], env)).stdout, /app\/db-url/);
     await ok0(["export", "app/*", "-f", "dotenv", "-o", `${home}/app.env`], env);
     match(await Deno.readTextFile(`${home}/app.env`), /APP_FROM_FILE=/);
-    const exec = await ok0([
-      "exec",
-      "app/*",
-      "--strip-prefix",
-      "app/",
-      "--",
-      "sh",
-      "-c",
-      'test "$FROM_FILE" = from-a-file && echo child-ran',
-    ], env);
+    const child = ["sh", "-c", 'test "$FROM_FILE" = from-a-file && echo child-ran'];
+    const exec = await ok0(["exec", "app/*", "--strip-prefix", "app/", "--", ...child], env);
     strictEqual(exec.stdout, "child-ran\n");
     await ok0(["delete", "app/db-url"], env);
   } finally {

@@ -7,6 +7,7 @@
  */
 import { equal, ok } from "node:assert/strict";
 import hcl from "hcl2-parser";
+import { shellMissingError } from "./skip.ts";
 
 /** Name to value. */
 export type Secrets = Record<string, string>;
@@ -27,13 +28,18 @@ export async function shellRead(
   script: string,
   keys: readonly string[],
 ): Promise<Secrets> {
-  const out = await new Deno.Command(shell, {
-    args: ["-c", script],
-    clearEnv: true,
-    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  let out: Deno.CommandOutput;
+  try {
+    out = await new Deno.Command(shell, {
+      args: ["-c", script],
+      clearEnv: true,
+      env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  } catch (error) {
+    throw error instanceof Deno.errors.NotFound ? shellMissingError(shell) : error;
+  }
   const stderr = new TextDecoder().decode(out.stderr);
   ok(out.success, `${shell} failed: ${stderr}`);
   equal(stderr, "", `${shell} wrote to stderr`);

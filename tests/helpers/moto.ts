@@ -3,7 +3,8 @@
  * one, and create buckets and KMS keys in it with the real AWS SDK clients.
  *
  * Env contract: `CREDS3_TEST_MOTO_URL` (set by `scripts/test.ts`) names a running moto that
- * all test files share; without it, {@linkcode motoUrl} starts one per test process.
+ * all test files share; without it, {@linkcode motoUrl} starts one per test process, with
+ * `CREDS3_TEST_MOTO_PYTHON` (the Python `scripts/test.ts` found moto in) or `python3`.
  *
  * @module
  */
@@ -177,6 +178,8 @@ export interface MotoOptions {
    * comes (with the PutObject lock, like the fast mode).
    */
   fast?: boolean;
+  /** The Python with moto's server (default `python3`; see scripts/moto_python.ts). */
+  python?: string;
 }
 
 /** A free TCP port on 127.0.0.1 (bound, then released; a tiny race is possible). */
@@ -197,7 +200,7 @@ export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> 
   let lastError: Error | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await startMotoOnce(freePort(), bootstrap);
+      return await startMotoOnce(freePort(), bootstrap, options.python ?? "python3");
     } catch (error) {
       lastError = error as Error;
       // Only a lost race for the port is worth another try.
@@ -207,8 +210,12 @@ export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> 
   throw lastError;
 }
 
-async function startMotoOnce(port: number, bootstrap: string): Promise<MotoServer> {
-  const child = new Deno.Command("python3", {
+async function startMotoOnce(
+  port: number,
+  bootstrap: string,
+  python: string,
+): Promise<MotoServer> {
+  const child = new Deno.Command(python, {
     args: ["-c", bootstrap, "-H", "127.0.0.1", "-p", String(port)],
     stdin: "null",
     stdout: "null",
@@ -289,7 +296,7 @@ async function startMotoOnce(port: number, bootstrap: string): Promise<MotoServe
 function motoDiedMessage(port: number, status: Deno.CommandStatus, tail: string): string {
   const trimmed = tail.trim();
   if (/No module named ['"]?moto|ModuleNotFoundError.*moto/.test(trimmed)) {
-    return "moto is not installed: pip install 'moto[server]'" +
+    return "moto is not installed: run 'deno task test' (it sets moto up), or pip install 'moto[server]'" +
       (trimmed ? `\n${trimmed.split("\n").slice(-3).join("\n")}` : "");
   }
   if (/No module named ['"]?(flask|werkzeug)/i.test(trimmed)) {
@@ -320,7 +327,7 @@ export async function motoUrl(): Promise<string> {
   const shared = Deno.env.get("CREDS3_TEST_MOTO_URL");
   if (shared) return shared.replace(/\/+$/, "");
   if (!lazy) {
-    lazy = startMoto();
+    lazy = startMoto({ python: Deno.env.get("CREDS3_TEST_MOTO_PYTHON") });
     lazy.then(
       (server) => globalThis.addEventListener("unload", () => void server.stop()),
       () => {},

@@ -9,7 +9,7 @@ import { runCommand } from "../helpers/cli.ts";
 
 Deno.test("docs: every JSDoc example passes deno test --doc", async () => {
   const task = denoJson.tasks["test:doc"];
-  match(task, /^deno test -A --doc README\.md mod\.ts lib\/ plugins\/ commands\/$/);
+  match(task, /^deno test --frozen -A --doc README\.md mod\.ts lib\/ plugins\/ commands\/$/);
   const args = task.split(" ").slice(1);
   const out = await runCommand(Deno.execPath(), args);
   // deno-lint-ignore no-control-regex

@@ -77,6 +77,51 @@ Deno.test("release workflow: the test job runs the same gate and tests as .ci/ru
   ok(denoJson.tasks["test:doc"].includes("--doc"));
 });
 
+Deno.test("lockfile: every task, .ci/run and the release use deno.lock frozen", async () => {
+  // Every deno command of a task that loads modules; fmt and lint load none.
+  for (const [name, task] of Object.entries(denoJson.tasks)) {
+    for (const command of task.split("&&").map((c) => c.trim())) {
+      if (/^deno (fmt|lint)\b/.test(command)) continue;
+      match(command, /^deno \w+ --frozen /, `task ${name}: ${command}`);
+    }
+  }
+  match(compileArgs().join(" "), /^compile --frozen /);
+  const ci = await Deno.readTextFile(`${REPO_ROOT}/.ci/run`);
+  const wf = await workflow();
+  match(ci, /^"\$\{DENO\[@\]\}" install --frozen$/m);
+  for (const job of ["test", "build"]) match(runs(wf.jobs[job]), /^deno install --frozen$/m, job);
+  // .ci/run and the workflow run deno only through the tasks, and nothing turns frozen off.
+  for (
+    const [label, text] of [["ci", ci], ["test", runs(wf.jobs.test)], [
+      "build",
+      runs(wf.jobs.build),
+    ]]
+  ) {
+    for (const line of text.split("\n").filter((l) => /(^|[\s(])deno\s|\$\{DENO/.test(l))) {
+      ok(!/--frozen=false|--no-lock|--lock=/.test(line), `${label}: ${line}`);
+      ok(
+        /(deno|DENO\[@\]\}") (task \S+|install --frozen|--version)/.test(line) ||
+          /^\s*(DENO=|if |#)/.test(line),
+        `${label}: ${line}`,
+      );
+    }
+  }
+  // With --frozen, a dependency the lockfile does not have is refused, and the lockfile stays.
+  await Deno.mkdir(`${REPO_ROOT}/.tmp`, { recursive: true });
+  const dir = await Deno.makeTempDir({ dir: `${REPO_ROOT}/.tmp`, prefix: "frozen-" });
+  const before = await Deno.readTextFile(`${REPO_ROOT}/deno.lock`);
+  try {
+    // The locked yaml under a specifier the lockfile does not list: no download needed.
+    await Deno.writeTextFile(`${dir}/probe.ts`, 'import "npm:yaml@2.9.1";\n');
+    const r = await deno(["check", "--frozen", `${dir}/probe.ts`]);
+    strictEqual(r.code, 1, r.stderr);
+    match(r.stderr, /The lockfile is out of date/);
+    strictEqual(await Deno.readTextFile(`${REPO_ROOT}/deno.lock`), before);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("release workflow: compiles every compile:all target, checksums, attaches them", async () => {
   const wf = await workflow();
   const build = runs(wf.jobs.build);
@@ -179,8 +224,8 @@ Deno.test("release workflow: the Linux binary runs the demo and writes every for
 });
 
 Deno.test("compile tasks: scripts/compile.ts, named permissions instead of -A, every target", async () => {
-  strictEqual(denoJson.tasks.compile, "deno run -A scripts/compile.ts");
-  strictEqual(denoJson.tasks["compile:all"], "deno run -A scripts/compile.ts --all");
+  strictEqual(denoJson.tasks.compile, "deno run --frozen -A scripts/compile.ts");
+  strictEqual(denoJson.tasks["compile:all"], "deno run --frozen -A scripts/compile.ts --all");
   deepStrictEqual(TARGETS, [
     "x86_64-unknown-linux-gnu",
     "aarch64-unknown-linux-gnu",
@@ -213,7 +258,7 @@ Deno.test("compile tasks: scripts/compile.ts, named permissions instead of -A, e
     dry.stdout.trimEnd().split("\n"),
     TARGETS.map((t) => `deno ${compileArgs(t).join(" ")}`),
   );
-  match(dry.stderr, /deno check main\.ts/);
+  match(dry.stderr, /deno check --frozen main\.ts/);
   const bad = await deno(["run", "-A", "scripts/compile.ts", "--everything"]);
   strictEqual(bad.code, 2);
   match(bad.stderr, /unknown argument '--everything'/);

@@ -1,6 +1,7 @@
 /**
  * The CLI suite against moto (S3 + KMS + STS), plus what only S3 has: the exact object format,
- * prefixes, the default bucket through STS and listings past one page.
+ * prefixes, the default bucket through STS and listings past one page. The suite under a
+ * prefix is in cli_moto_prefix_test.ts, so that the two run in parallel.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { CopyObjectCommand, GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
@@ -10,7 +11,6 @@ import { runCli } from "../../helpers/cli.ts";
 import { awsEnv, createKmsKey, motoUrl, s3Client, uniqueName } from "../../helpers/moto.ts";
 
 defineCliSuite("moto", () => motoBackend());
-defineCliSuite("moto with prefix", () => motoBackend({ prefix: "app/prod/" }));
 
 Deno.test("moto: objects carry exactly the key, body and metadata of the format", async () => {
   const b = await motoBackend({ prefix: "team/" });
