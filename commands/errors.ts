@@ -129,6 +129,9 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
       return reason.contextGiven
         ? "the encryption context may differ from the one the secret was stored with"
         : "the secret may have been stored with an encryption context: give it as key=value";
+    case "wrong-kms-key":
+      return "if the store's secrets are wrapped under another KMS key, name it with -k KEY; " +
+        `otherwise this version was not stored with '${reason.key}' and may have been planted`;
     case "no-such-key":
       return "create the key and alias, or name an existing key with -k";
     case "key-not-enabled":

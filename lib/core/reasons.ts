@@ -39,6 +39,8 @@ export type LibraryReason =
   | { type: "foreign-data-key" }
   /** KMS refused to unwrap: the encryption context (`contextGiven`: a non-empty one) may differ. */
   | { type: "context-mismatch"; contextGiven: boolean }
+  /** The data key was wrapped under a KMS key other than `key`, the one reads are pinned to. */
+  | { type: "wrong-kms-key"; key: string }
   /** The KMS key does not exist. */
   | { type: "no-such-key"; key: string }
   /** The KMS key exists in a state other than enabled (`Disabled`, `PendingDeletion`...). */
