@@ -124,7 +124,10 @@ export async function sealEnvelope(
  * in that case.
  */
 export async function openEnvelope(sealed: SealedValue, dataKey: Uint8Array): Promise<Uint8Array> {
-  const digest = sealed.digest || DEFAULT_DIGEST;
+  const digest = sealed.digest;
+  // The original always writes the digest's name; an empty one taken as the default would let
+  // whoever can write the store choose the digest.
+  if (digest === "") throw new IntegrityError("The stored digest is empty");
   if (!isDigest(digest)) {
     throw new IntegrityError(`Unknown digest '${digest}' (known: ${READ_DIGESTS.join(", ")})`);
   }

@@ -71,6 +71,11 @@ const cases: TamperCase[] = [
     error: { moto: /has no 'digest' metadata/, local: /has no 'digest' field/ },
   },
   {
+    label: "digest emptied",
+    change: (f) => ({ ...f, digest: "" }),
+    error: { moto: /stored digest is empty/, local: /stored digest is empty/ },
+  },
+  {
     label: "unknown digest name",
     change: (f) => ({ ...f, digest: "WHIRLPOOL" }),
     error: {
