@@ -150,6 +150,13 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
       return getall
         ? "choose a format that keeps names, or use 'creds3 export' with a pattern and --strip-prefix"
         : "select fewer secrets with a pattern, or change the keys with --strip-prefix";
+    case "dangerous-variable": {
+      const allow = reason.keys.map((key) => `--allow-var ${key}`).join(" ");
+      return getall
+        ? `getall cannot allow them: use 'creds3 export' with a pattern and ${allow}`
+        : `if the store's writers may choose ${reason.keys.length === 1 ? "it" : "them"}, ` +
+          `allow ${reason.keys.length === 1 ? "it" : "them"} with ${allow}`;
+    }
     case "option-missing":
       return getall
         ? `getall has no --${reason.option}: use 'creds3 export -f ${reason.format} ` +
@@ -206,6 +213,9 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
       return undefined;
     case "key-has-equals":
       return "leave out --keep-names, or select other secrets";
+    case "variable-too-large":
+      return "pass it in a file instead: 'creds3 export PATTERN -f FORMAT -o FILE' (mode 0600), " +
+        "and give the command the file's path";
     case "no-match":
       return "see the stored names with 'creds3 list'";
     case "unreadable-secrets":

@@ -68,6 +68,12 @@ export const exportCommand = defineCommand({
       collect: pairs("Annotation"),
     },
     {
+      flags: "--allow-var <name>",
+      description: "dotenv, shell: set this variable although it can run code, e.g. PATH " +
+        "(repeatable)",
+      collect: (name: string, previous: string[] = []) => [...previous, name],
+    },
+    {
       flags: "-v, --version <version>",
       description: "export this version of every credential that has it",
     },
@@ -80,7 +86,9 @@ export const exportCommand = defineCommand({
 
 Keys: dotenv and shell turn names into environment variable names (upper case,
 every other character '_'); other formats keep names. Two names giving one key
-are refused.
+are refused, and so are variables that make programs run other code (PATH,
+LD_*, BASH_ENV, NODE_OPTIONS, PYTHON*... see docs/EXPORT.md) unless allowed
+one by one with --allow-var NAME.
 
 Examples:
   creds3 export 'app/prod/*' --strip-prefix app/prod/ -f dotenv -o .env
@@ -103,12 +111,16 @@ Examples:
         throw new UsageError(`Option --${given[0].replace(/s$/, "")} is only for the k8s format`);
       }
     }
+    const allowVars = call.options.allowVar;
+    if (allowVars && !format.envKeys) {
+      throw new UsageError("Option --allow-var is only for formats that set variables");
+    }
     // Refuse bad format options (a missing or invalid --name) before reading anything.
     format.render({}, render);
     await withStore(commandConfig(call.options), async (opened) => {
       const secrets = await readSelection(opened, selection, { version, skipErrors });
       const keyed = outputKeys(secrets, { env: format.envKeys, keepNames, stripPrefix });
-      const text = format.render(keyed, render);
+      const text = format.render(keyed, { ...render, allowVars });
       if (output === undefined) return await printData(text);
       await writeFileAtomic(output, new TextEncoder().encode(text));
       const count = `${secrets.length} secret${secrets.length === 1 ? "" : "s"}`;

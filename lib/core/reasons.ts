@@ -53,6 +53,8 @@ export type LibraryReason =
   | { type: "key-collision"; key: string; names: readonly [string, string] }
   /** A secret name gives an empty output key. */
   | { type: "key-empty"; name: string }
+  /** Variables a secret may not set unless allowed by name: they make programs run other code. */
+  | { type: "dangerous-variable"; keys: readonly string[] }
   /** The output format needs an option that was not given (`k8s` needs a `name`). */
   | { type: "option-missing"; format: string; option: string };
 
@@ -98,6 +100,8 @@ export type CommandLineReason =
   | { type: "command-not-runnable" }
   /** A key with `=` cannot name an environment variable. */
   | { type: "key-has-equals" }
+  /** `KEY=value` is more bytes than one environment variable may hold here (`limit`). */
+  | { type: "variable-too-large"; key: string; limit: number }
   /** A pattern matched no secret. */
   | { type: "no-match" }
   /** Some selected secrets could not be read; `errors` are their errors. */

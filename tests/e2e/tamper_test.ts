@@ -88,8 +88,7 @@ const cases: TamperCase[] = [
     change: (f) => ({ ...f, key: flip(f.key) }),
     error: {
       // moto's ciphertext starts with its key's id: a change there names another key.
-      moto:
-        /KMS Decrypt failed: InvalidCiphertextException|wrapped under a different KMS key than/,
+      moto: /KMS Decrypt failed: InvalidCiphertextException|wrapped under a different KMS key than/,
       local: /Cannot unwrap the data key with local master key/,
     },
   },
