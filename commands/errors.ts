@@ -224,7 +224,7 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
           ? "fix the access, or select only readable secrets with a pattern"
           : "fix the access, or leave unreadable secrets out with --skip-errors");
     case "setup-failed":
-      return "the credentials need the admin policy: see 'creds3 policy admin'";
+      return "the credentials need the setup policy: see 'creds3 policy setup'";
     default: {
       // A reason without a case here is a type error.
       const unhandled: never = reason;

@@ -49,9 +49,6 @@ const NAMES: readonly string[] = [
   "_JAVA_OPTIONS",
   "JDK_JAVA_OPTIONS",
   "CLASSPATH",
-  "LUA_INIT",
-  "LUA_PATH",
-  "LUA_CPATH",
   "PHPRC",
   "PHP_INI_SCAN_DIR",
   // Tools that run a program the variable names.
@@ -85,10 +82,10 @@ const PREFIXES: readonly string[] = [
   // git configuration given in the environment (GIT_CONFIG_COUNT, GIT_CONFIG_KEY_0...), which
   // can name programs to run (core.sshCommand, core.fsmonitor).
   "GIT_CONFIG",
-  // Lua's versioned LUA_INIT_5_4, LUA_PATH_5_4...
-  "LUA_INIT_",
-  "LUA_PATH_",
-  "LUA_CPATH_",
+  // Lua's start-up code and module paths, also versioned (LUA_INIT_5_4...).
+  "LUA_INIT",
+  "LUA_PATH",
+  "LUA_CPATH",
 ];
 
 /** Every refused name, families as `PREFIX*`, for help and documentation. */

@@ -76,3 +76,11 @@ Deno.test("dangerous variables: the shell and dotenv formats refuse them, or wri
     ok(format.render({ LD_PRELOAD: "/tmp/x.so" }, { allowVars: ["LD_PRELOAD"] }).includes("LD_"));
   }
 });
+
+Deno.test("dangerous variables: docs/EXPORT.md lists exactly the refused names", async () => {
+  const doc = await Deno.readTextFile(new URL("../../docs/EXPORT.md", import.meta.url));
+  const section = doc.split("## Variables that run code")[1].split("\n## ")[0];
+  const table = section.split("\n").filter((line) => line.startsWith("| ") && line.includes("`"));
+  const listed = table.flatMap((line) => [...line.matchAll(/`([^`]+)`/g)].map((m) => m[1]));
+  deepStrictEqual([...listed].sort(), [...DANGEROUS_VARIABLES].sort());
+});
