@@ -60,6 +60,19 @@ function isFalse(value: unknown): boolean {
   return list(value).length > 0 && list(value).every((v) => v === false || v === "false");
 }
 
+/** A statement taken apart: whether it denies to everyone, its actions, resources and condition. */
+function deniedToEveryone(s: Record<string, unknown>) {
+  const principal = s.Principal;
+  const everyone = principal === "*" ||
+    list((principal as { AWS?: unknown } | undefined)?.AWS).includes("*");
+  return {
+    denies: s.Effect === "Deny" && everyone,
+    actions: list(s.Action),
+    resources: list(s.Resource),
+    condition: (s.Condition ?? {}) as Record<string, Record<string, unknown>>,
+  };
+}
+
 /**
  * Whether `policy` denies every action on the bucket and all its objects to everyone when
  * `aws:SecureTransport` is false (whoever wrote the statement).
@@ -71,15 +84,9 @@ export function hasTlsOnlyStatement(
 ): boolean {
   const arn = `arn:${partition}:s3:::${bucket}`;
   return policy.Statement.some((s) => {
-    if (s.Effect !== "Deny") return false;
-    const principal = s.Principal;
-    const everyone = principal === "*" ||
-      list((principal as { AWS?: unknown } | undefined)?.AWS).includes("*");
-    const actions = list(s.Action);
-    const resources = list(s.Resource);
-    const condition = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
+    const { denies, actions, resources, condition } = deniedToEveryone(s);
     const bool = condition.Bool ?? {};
-    return everyone && (actions.includes("s3:*") || actions.includes("*")) &&
+    return denies && (actions.includes("s3:*") || actions.includes("*")) &&
       resources.includes(arn) && (resources.includes(`${arn}/*`)) &&
       isFalse(bool["aws:SecureTransport"]) && Object.keys(condition).length === 1;
   });
@@ -144,15 +151,9 @@ export function hasDenyOverwriteStatement(
   const objects = storeObjects(partition, bucket, prefix);
   const bucketObjects = `arn:${partition}:s3:::${bucket}/*`;
   return policy.Statement.some((s) => {
-    if (s.Effect !== "Deny") return false;
-    const principal = s.Principal;
-    const everyone = principal === "*" ||
-      list((principal as { AWS?: unknown } | undefined)?.AWS).includes("*");
-    const actions = list(s.Action);
-    const resources = list(s.Resource);
-    const condition = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
+    const { denies, actions, resources, condition } = deniedToEveryone(s);
     const absent = list(condition.Null?.["s3:if-none-match"]);
-    return everyone &&
+    return denies &&
       actions.some((a) => a === "s3:PutObject" || a === "s3:*" || a === "*") &&
       (resources.includes(objects) || resources.includes(bucketObjects)) &&
       absent.length > 0 && absent.every((v) => v === true || v === "true") &&
