@@ -134,6 +134,9 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
       return reason.contextGiven
         ? "the encryption context may differ from the one the secret was stored with"
         : "the secret may have been stored with an encryption context: give it as key=value";
+    case "wrong-kms-key":
+      return "if the store's secrets are wrapped under another KMS key, name it with -k KEY; " +
+        `otherwise this version was not stored with '${reason.key}' and may have been planted`;
     case "no-such-key":
       return "create the key and alias, or name an existing key with -k";
     case "key-not-enabled":
@@ -152,6 +155,13 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
       return getall
         ? "choose a format that keeps names, or use 'creds3 export' with a pattern and --strip-prefix"
         : "select fewer secrets with a pattern, or change the keys with --strip-prefix";
+    case "dangerous-variable": {
+      const allow = reason.keys.map((key) => `--allow-var ${key}`).join(" ");
+      return getall
+        ? `getall cannot allow them: use 'creds3 export' with a pattern and ${allow}`
+        : `if the store's writers may choose ${reason.keys.length === 1 ? "it" : "them"}, ` +
+          `allow ${reason.keys.length === 1 ? "it" : "them"} with ${allow}`;
+    }
     case "option-missing":
       return getall
         ? `getall has no --${reason.option}: use 'creds3 export -f ${reason.format} ` +
@@ -210,6 +220,9 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
       return undefined;
     case "key-has-equals":
       return "leave out --keep-names, or select other secrets";
+    case "variable-too-large":
+      return "pass it in a file instead: 'creds3 export PATTERN -f FORMAT -o FILE' (mode 0600), " +
+        "and give the command the file's path";
     case "no-match":
       return "see the stored names with 'creds3 list'";
     case "reads-stopped":
@@ -221,7 +234,7 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
           ? "fix the access, or select only readable secrets with a pattern"
           : "fix the access, or leave unreadable secrets out with --skip-errors");
     case "setup-failed":
-      return "the credentials need the admin policy: see 'creds3 policy admin'";
+      return "the credentials need the setup policy: see 'creds3 policy setup'";
     default: {
       // A reason without a case here is a type error.
       const unhandled: never = reason;

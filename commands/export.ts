@@ -70,6 +70,12 @@ export const exportCommand = defineCommand({
       collect: pairs("Annotation"),
     },
     {
+      flags: "--allow-var <name>",
+      description: "dotenv, shell: set this variable although it can run code, e.g. PATH " +
+        "(repeatable)",
+      collect: (name: string, previous: string[] = []) => [...previous, name],
+    },
+    {
       flags: "-v, --version <version>",
       description: "export this version of every credential that has it",
     },
@@ -82,7 +88,9 @@ export const exportCommand = defineCommand({
 
 Keys: dotenv, shell and github turn names into environment variable names
 (upper case, every other character '_'); other formats keep names. Two names
-giving one key are refused.
+giving one key are refused, and so are variables that make programs run other
+code (PATH, LD_*, BASH_ENV, NODE_OPTIONS, PYTHON*... see docs/EXPORT.md) unless
+allowed one by one with --allow-var NAME.
 
 Examples:
   creds3 export 'app/prod/*' --strip-prefix app/prod/ -f dotenv -o .env
@@ -106,13 +114,17 @@ Examples:
         throw new UsageError(`Option --${given[0].replace(/s$/, "")} is only for the k8s format`);
       }
     }
+    const allowVars = call.options.allowVar;
+    if (allowVars && !format.envKeys) {
+      throw new UsageError("Option --allow-var is only for formats that set variables");
+    }
     // Refuse bad format options (a missing or invalid --name) before reading anything.
     format.render({}, render);
     const runner = isRunnerExporter(format) ? runnerTarget(format, output) : undefined;
     await withStore(commandConfig(call.options), async (opened) => {
       const secrets = await readSelection(opened, selection, { version, skipErrors });
       const keyed = outputKeys(secrets, { env: format.envKeys, keepNames, stripPrefix });
-      const text = format.render(keyed, render);
+      const text = format.render(keyed, { ...render, allowVars });
       if (runner !== undefined) return await writeForRunner(runner, keyed, text);
       // `-o -` is standard output, as `-` is wherever creds3 takes a file.
       if (output === undefined || output === "-") return await printData(text);

@@ -6,7 +6,7 @@
  */
 import { type EncryptionContext, parseContext } from "../lib/core/context.ts";
 import type { Secret } from "../lib/core/credential_store.ts";
-import { mapKeys } from "../plugins/env_keys.ts";
+import { keySources, mapKeys, type MapKeysOptions } from "../plugins/env_keys.ts";
 import { NotFoundError, UsageError } from "../lib/core/errors.ts";
 import type { Opened } from "../lib/open.ts";
 import { readSecrets, toRecord } from "./session.ts";
@@ -81,8 +81,20 @@ export function outputKeys(
   secrets: readonly Secret[],
   options: KeyOptions,
 ): Record<string, string> {
-  return mapKeys(toRecord(secrets), {
+  return mapKeys(toRecord(secrets), mapOptions(options));
+}
+
+/** The secret name each output key comes from (see {@linkcode outputKeys}). */
+export function outputKeyNames(
+  secrets: readonly Secret[],
+  options: KeyOptions,
+): Map<string, string> {
+  return keySources(secrets.map((s) => s.name), mapOptions(options));
+}
+
+function mapOptions(options: KeyOptions): MapKeysOptions {
+  return {
     style: options.env && !options.keepNames ? "env" : "keep",
     stripPrefix: options.stripPrefix,
-  });
+  };
 }

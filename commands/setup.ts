@@ -1,9 +1,9 @@
 /**
- * `creds3 setup [--fix] [--create-key]`
+ * `creds3 setup [--fix] [--create-key] [--deny-overwrite]`
  *
  * @module
  */
-import { StoreError } from "../lib/core/errors.ts";
+import { StoreError, UsageError } from "../lib/core/errors.ts";
 import { canSetupKey } from "../lib/keys/key_provider.ts";
 import { canSetup, type SetupStep } from "../lib/stores/store.ts";
 import { printMessage, printWarning } from "./output.ts";
@@ -34,22 +34,36 @@ export const setupCommand = defineCommand({
       flags: "--create-key",
       description: "also create the master key (local key file, or KMS key and alias)",
     },
+    {
+      flags: "--deny-overwrite",
+      description: "S3: add a bucket policy statement denying every write under the prefix " +
+        "that could replace a version",
+    },
   ],
   helpAfter: `
 A new bucket is made in the region (us-east-1 without a location constraint)
 with Block Public Access on, default encryption (SSE-S3), versioning, and a
 policy denying requests without TLS. On an existing bucket setup reports what
 differs and changes it only with --fix. On S3-compatible stores what the store
-does not support is skipped.
+does not support is skipped. --deny-overwrite adds a statement to the bucket
+policy that denies, to everyone, a PutObject under the store's prefix without
+If-None-Match: no client can replace a version (creds3 never does), and
+CopyObject there is refused; it is added to an existing bucket without --fix.
 
 Examples:
   creds3 setup -l file:./secrets --create-key
   creds3 setup -l my-bucket --create-key
   creds3 setup -l my-bucket --fix`,
   async run(call) {
-    const { createKey, fix } = call.options;
-    await withStore(commandConfig(call.options), async ({ creds }) => {
-      const steps = canSetup(creds.store) ? await creds.store.setup({ fix }) : [];
+    const { createKey, fix, denyOverwrite } = call.options;
+    const config = commandConfig(call.options);
+    if (denyOverwrite && config.location?.kind === "directory") {
+      throw new UsageError(
+        "Option --deny-overwrite is for S3 stores: a directory store never replaces a version",
+      );
+    }
+    await withStore(config, async ({ creds }) => {
+      const steps = canSetup(creds.store) ? await creds.store.setup({ fix, denyOverwrite }) : [];
       report(steps);
       const failed = steps.filter((s) => s.outcome === "failed");
       if (failed.length > 0) {

@@ -6,7 +6,7 @@
  */
 import { AwsClients } from "./aws/clients.ts";
 import type { SlowRequestListener } from "./aws/slow_requests.ts";
-import type { Config } from "./config/config.ts";
+import type { Config, KeySpec } from "./config/config.ts";
 import { CredentialStore } from "./core/credential_store.ts";
 import type { EncryptionContext } from "./core/context.ts";
 import {
@@ -65,6 +65,19 @@ class LazyKeyProvider implements KeyProvider, SetupKeyProvider {
   }
 }
 
+/**
+ * The key provider of one master key: the local key file, or the KMS key (its client made from
+ * `aws` on first use). Every provider reads only what its own key wrapped, so a command that
+ * reads under one key and writes under another opens one provider for each.
+ */
+export function openKeyProvider(spec: KeySpec, aws: () => AwsClients): KeyProvider {
+  if (spec.kind === "local") return new LocalKeyProvider(spec.path);
+  return new LazyKeyProvider(`kms:${spec.id}`, async () => {
+    const { KmsKeyProvider } = await import("./keys/kms.ts");
+    return new KmsKeyProvider(await aws().kms(), spec.id);
+  });
+}
+
 /** Options of {@linkcode openCredentialStore}. */
 export interface OpenOptions {
   /** Told about AWS requests that wait long for an answer. */
@@ -91,13 +104,7 @@ export async function openCredentialStore(
       plainHttp: config.endpoints.s3?.startsWith("http:") ?? false,
     });
   }
-  const spec = config.key;
-  const keys: KeyProvider = spec.kind === "local"
-    ? new LocalKeyProvider(spec.path)
-    : new LazyKeyProvider(`kms:${spec.id}`, async () => {
-      const { KmsKeyProvider } = await import("./keys/kms.ts");
-      return new KmsKeyProvider(await clients().kms(), spec.id);
-    });
+  const keys = openKeyProvider(config.key, clients);
   const creds = new CredentialStore(store, keys, {
     concurrency: () => {
       if (config.invalid?.concurrency) throw config.invalid.concurrency;

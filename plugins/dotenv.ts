@@ -36,11 +36,14 @@
  *    - a NUL character (no environment variable can hold one).
  *    Use the `shell` or `json` format for such values.
  *
- * Keys must be environment-variable names (`[A-Za-z_][A-Za-z0-9_]*`).
+ * Keys must be environment-variable names (`[A-Za-z_][A-Za-z0-9_]*`), and not
+ * ones that make programs run other code (`PATH`, `LD_PRELOAD`... see
+ * `dangerous_vars.ts`) unless the `allowVars` option names them.
  *
  * @module
  */
 
+import { refuseDangerousVariables } from "./dangerous_vars.ts";
 import { validateEnvKey } from "./env_keys.ts";
 import { ExportError } from "../lib/core/errors.ts";
 import type { Exporter } from "./types.ts";
@@ -94,8 +97,9 @@ export const dotenvExporter: Exporter = {
   name: "dotenv",
   description: "KEY='value' lines readable by dotenv and by sh (set -a; . ./.env)",
   envKeys: true,
-  render(secrets) {
+  render(secrets, options = {}) {
     const keys = Object.keys(secrets).sort();
+    refuseDangerousVariables(keys, options.allowVars);
     for (const key of keys) validateEnvKey(key);
     return keys.map((key) => `${key}=${quoteDotenvValue(key, secrets[key])}\n`).join("");
   },

@@ -72,10 +72,32 @@ export function mapKeys(
   secrets: Readonly<Record<string, string>>,
   options: MapKeysOptions,
 ): Record<string, string> {
+  const entries = [...keySources(Object.keys(secrets), options)]
+    .map(([key, name]): [string, string] => [key, secrets[name]]);
+  // fromEntries defines own properties, so a key like "__proto__" stays data.
+  return Object.fromEntries(entries);
+}
+
+/**
+ * The secret name each output key comes from, in the order of the sorted names, with the rules
+ * and refusals of {@linkcode mapKeys}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { keySources } from "./env_keys.ts";
+ *
+ * const sources = keySources(["app/db-url"], { style: "env", stripPrefix: "app/" });
+ * assert.equal(sources.get("DB_URL"), "app/db-url");
+ * ```
+ */
+export function keySources(
+  names: Iterable<string>,
+  options: MapKeysOptions,
+): Map<string, string> {
   const prefix = options.stripPrefix ?? "";
   const sources = new Map<string, string>();
-  const entries: [string, string][] = [];
-  for (const name of Object.keys(secrets).sort()) {
+  for (const name of [...names].sort()) {
     const stripped = prefix !== "" && name.startsWith(prefix) ? name.slice(prefix.length) : name;
     const key = options.style === "env" ? envKey(stripped) : stripped;
     if (key === "") {
@@ -93,10 +115,8 @@ export function mapKeys(
       });
     }
     sources.set(key, name);
-    entries.push([key, secrets[name]]);
   }
-  // fromEntries defines own properties, so a key like "__proto__" stays data.
-  return Object.fromEntries(entries);
+  return sources;
 }
 
 /**

@@ -23,7 +23,9 @@
  *    random delimiter that does not occur in its value, so no value can end its block early and
  *    set other variables.
  *
- * Keys must be environment-variable names. Refused, naming the key: `NODE_OPTIONS` (the runner
+ * Keys must be environment-variable names, and variables that make programs run other code
+ * (`dangerous_vars.ts`) are refused unless the `allowVars` option names them, as in dotenv:
+ * every later step of the job runs with them. Also refused, naming the key: `NODE_OPTIONS` (the runner
  * refuses to set it from `$GITHUB_ENV`), a NUL character (no environment variable can hold
  * one), and a value ending in a carriage return (a Windows runner reads CR LF as one line end
  * and would drop it).
@@ -31,6 +33,7 @@
  * @module
  */
 
+import { refuseDangerousVariables } from "./dangerous_vars.ts";
 import { validateEnvKey } from "./env_keys.ts";
 import { ExportError } from "../lib/core/errors.ts";
 import type { RunnerExporter } from "./types.ts";
@@ -144,8 +147,11 @@ export function createGithubExporter(options: GithubExporterOptions = {}): Githu
       const masks = new Set(validate(secrets).flatMap((key) => maskTexts(secrets[key])));
       return [...masks].map((text) => `::add-mask::${escapeCommandData(text)}\n`).join("");
     },
-    render(secrets) {
-      return validate(secrets).map((key) => {
+    render(secrets, options = {}) {
+      const keys = validate(secrets);
+      // Later steps of the job run with these variables: the same refusal as dotenv and shell.
+      refuseDangerousVariables(keys, options.allowVars);
+      return keys.map((key) => {
         const delimiter = delimiterFor(key, secrets[key]);
         return `${key}<<${delimiter}\n${secrets[key]}\n${delimiter}\n`;
       }).join("");

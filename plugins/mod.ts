@@ -23,6 +23,11 @@ export { FORMAT_NAMES, loadExporter } from "./registry.ts";
 export { ExportError } from "../lib/core/errors.ts";
 export type { Exporter, RenderOptions, RunnerExporter } from "./types.ts";
 export { envKey, mapKeys, type MapKeysOptions, validateEnvKey } from "./env_keys.ts";
+export {
+  DANGEROUS_VARIABLES,
+  isDangerousVariable,
+  refuseDangerousVariables,
+} from "./dangerous_vars.ts";
 
 /** Every output format, in registry order (the default, `json`, first). */
 export const exporters: readonly Exporter[] = Object.freeze(

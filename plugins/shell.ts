@@ -4,6 +4,7 @@
  * @module
  */
 
+import { refuseDangerousVariables } from "./dangerous_vars.ts";
 import { validateEnvKey } from "./env_keys.ts";
 import { ExportError } from "../lib/core/errors.ts";
 import type { Exporter } from "./types.ts";
@@ -27,8 +28,10 @@ export function shellQuote(value: string): string {
 /**
  * Renders secrets as `export NAME='value'` lines, safe to `eval` or source in
  * sh, dash, bash and zsh whatever the value holds (line breaks, `$`,
- * backticks, quotes, backslashes). Keys must be environment-variable names;
- * a value with a NUL character is refused (no environment variable can hold one).
+ * backticks, quotes, backslashes). Keys must be environment-variable names,
+ * and not ones that make programs run other code (`PATH`, `LD_PRELOAD`...)
+ * unless `allowVars` names them; a value with a NUL character is refused (no
+ * environment variable can hold one).
  *
  * @example
  * ```ts
@@ -42,8 +45,9 @@ export const shellExporter: Exporter = {
   name: "shell",
   description: "export NAME='value' lines for sh, bash and zsh (eval or source)",
   envKeys: true,
-  render(secrets) {
+  render(secrets, options = {}) {
     const keys = Object.keys(secrets).sort();
+    refuseDangerousVariables(keys, options.allowVars);
     for (const key of keys) {
       validateEnvKey(key);
       if (secrets[key].includes("\0")) {

@@ -14,6 +14,11 @@ export interface RenderOptions {
   labels?: Record<string, string>;
   /** Object annotations (`k8s`). */
   annotations?: Record<string, string>;
+  /**
+   * Formats that set environment variables (`dotenv`, `shell`): variables to set even though
+   * they can make programs run other code (see `dangerous_vars.ts`), which are refused otherwise.
+   */
+  allowVars?: readonly string[];
 }
 
 /**

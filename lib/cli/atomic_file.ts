@@ -4,6 +4,7 @@
  * @module
  */
 import { Creds3Error, osErrorCode } from "../core/errors.ts";
+import { pathsFor } from "../core/paths.ts";
 
 /** Options of {@linkcode writeFileAtomic}. */
 export interface AtomicWriteOptions {
@@ -11,10 +12,61 @@ export interface AtomicWriteOptions {
   mode?: number;
 }
 
-function parts(path: string): { dir: string; base: string } {
-  const slash = path.lastIndexOf("/");
-  if (slash < 0) return { dir: ".", base: path };
-  return { dir: slash === 0 ? "/" : path.slice(0, slash), base: path.slice(slash + 1) };
+/**
+ * The temporary file for writing `path`: `.NAME.SUFFIX.tmp` in the same folder, the folder kept
+ * as written (POSIX paths, or Windows paths with `\\`, `/`, drives and UNC shares).
+ *
+ * @throws {Creds3Error} When `path` names a folder (it ends with a separator, `.` or `..`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { atomicTempPath } from "./atomic_file.ts";
+ *
+ * assert.equal(atomicTempPath("C:\\app\\.env", "1a2b", true), "C:\\app\\..env.1a2b.tmp");
+ * assert.equal(atomicTempPath("/srv/app.env", "1a2b", false), "/srv/.app.env.1a2b.tmp");
+ * ```
+ */
+export function atomicTempPath(path: string, suffix: string, windows: boolean): string {
+  const base = pathsFor(windows).basename(path);
+  if (base === "" || base === "." || base === "..") {
+    throw new Creds3Error(`Cannot write '${path}': it names a folder, not a file`);
+  }
+  return `${path.slice(0, path.length - base.length)}.${base}.${suffix}.tmp`;
+}
+
+/** The signals that end creds3 while a file is written: each removes the temporary file first. */
+const INTERRUPTS: readonly Deno.Signal[] = Deno.build.os === "windows"
+  ? ["SIGINT", "SIGBREAK"]
+  : ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/**
+ * Until the returned function is called, SIGINT, SIGTERM and SIGHUP (Ctrl-C and Ctrl-Break on
+ * Windows) remove `temp` before ending the process as the signal would have.
+ */
+function removeOnInterrupt(temp: string): () => void {
+  const listeners = new Map<Deno.Signal, () => void>();
+  const stop = () => {
+    for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
+    listeners.clear();
+  };
+  for (const signal of INTERRUPTS) {
+    const listener = () => {
+      try {
+        Deno.removeSync(temp);
+      } catch {
+        // Not created yet, or already renamed into place (complete).
+      }
+      stop();
+      // With no listener left the signal's default action applies again: die by it, as a
+      // shell expects. Windows cannot signal itself that way.
+      if (Deno.build.os === "windows") Deno.exit(130);
+      Deno.kill(Deno.pid, signal);
+    };
+    Deno.addSignalListener(signal, listener);
+    listeners.set(signal, listener);
+  }
+  return stop;
 }
 
 /** Why a file could not be written, in words (no stack, no secret). */
@@ -29,7 +81,9 @@ export function writeErrorReason(error: unknown): string {
  * Writes `data` to `path` atomically: into a new temporary file in the same folder (created
  * exclusively, mode 0600), flushed to disk, then renamed over `path`. Readers see either the
  * old file or the complete new one; on any failure the temporary file is removed and `path`
- * is left as it was (absent or unchanged). A symbolic link at `path` is replaced, not followed.
+ * is left as it was (absent or unchanged), and so on SIGINT, SIGTERM or SIGHUP while it is
+ * written (the process then ends by that signal). A symbolic link at `path` is replaced, not
+ * followed.
  *
  * @throws {Creds3Error} Naming the path and the reason when the file cannot be written.
  *
@@ -51,40 +105,42 @@ export async function writeFileAtomic(
   options: AtomicWriteOptions = {},
 ): Promise<void> {
   const mode = options.mode ?? 0o600;
-  const { dir, base } = parts(path);
-  if (base === "" || base === "." || base === "..") {
-    throw new Creds3Error(`Cannot write '${path}': it names a folder, not a file`);
-  }
+  const random = crypto.getRandomValues(new Uint8Array(6));
+  const suffix = Array.from(random, (b) => b.toString(16).padStart(2, "0")).join("");
+  const temp = atomicTempPath(path, suffix, Deno.build.os === "windows");
   if ((await Deno.lstat(path).catch(() => undefined))?.isDirectory) {
     throw new Creds3Error(`Cannot write '${path}': it is a directory`);
   }
-  const random = crypto.getRandomValues(new Uint8Array(6));
-  const suffix = Array.from(random, (b) => b.toString(16).padStart(2, "0")).join("");
-  const temp = `${dir === "/" ? "" : dir}/.${base}.${suffix}.tmp`;
-  let file: Deno.FsFile;
+  // From before the temporary file exists until it is renamed, an interrupt removes it.
+  const stopRemoving = removeOnInterrupt(temp);
   try {
-    file = await Deno.open(temp, { write: true, createNew: true, mode: 0o600 });
-  } catch (error) {
-    throw new Creds3Error(`Cannot write '${path}': ${writeErrorReason(error)}`, {
-      code: osErrorCode(error),
-      cause: error,
-    });
-  }
-  try {
+    let file: Deno.FsFile;
     try {
-      await Deno.chmod(temp, mode);
-      let offset = 0;
-      while (offset < data.length) offset += await file.write(data.subarray(offset));
-      await file.syncData();
-    } finally {
-      file.close();
+      file = await Deno.open(temp, { write: true, createNew: true, mode: 0o600 });
+    } catch (error) {
+      throw new Creds3Error(`Cannot write '${path}': ${writeErrorReason(error)}`, {
+        code: osErrorCode(error),
+        cause: error,
+      });
     }
-    await Deno.rename(temp, path);
-  } catch (error) {
-    await Deno.remove(temp).catch(() => {});
-    throw new Creds3Error(`Cannot write '${path}': ${writeErrorReason(error)}`, {
-      code: osErrorCode(error),
-      cause: error,
-    });
+    try {
+      try {
+        await Deno.chmod(temp, mode);
+        let offset = 0;
+        while (offset < data.length) offset += await file.write(data.subarray(offset));
+        await file.syncData();
+      } finally {
+        file.close();
+      }
+      await Deno.rename(temp, path);
+    } catch (error) {
+      await Deno.remove(temp).catch(() => {});
+      throw new Creds3Error(`Cannot write '${path}': ${writeErrorReason(error)}`, {
+        code: osErrorCode(error),
+        cause: error,
+      });
+    }
+  } finally {
+    stopRemoving();
   }
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { Creds3Error, osErrorCode } from "../core/errors.ts";
+import { argumentSpace, argumentSpaceLimit } from "./child_env.ts";
 
 /** Signals passed on to the child while it runs. */
 export const FORWARDED_SIGNALS: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
@@ -91,6 +92,8 @@ function spawn(program: string, args: string[], options: RunCommandOptions): Den
     }
     const why = error instanceof Deno.errors.PermissionDenied
       ? "permission denied"
+      : osErrorCode(error) === "E2BIG"
+      ? tooLarge(program, args, options)
       : (error as Error).message.replace(/^Failed to spawn '[^']*': /, "");
     throw new CommandStartError(`Cannot run command '${program}': ${why}`, {
       reason: { type: "command-not-runnable" },
@@ -98,4 +101,16 @@ function spawn(program: string, args: string[], options: RunCommandOptions): Den
       cause: error,
     });
   }
+}
+
+/** Why the system refused to start a program with these arguments and environment (E2BIG). */
+function tooLarge(program: string, args: string[], options: RunCommandOptions): string {
+  const env = options.clearEnv ? options.env : { ...Deno.env.toObject(), ...options.env };
+  const bytes = argumentSpace([program, ...args], env);
+  const limit = argumentSpaceLimit();
+  const allowed = limit === undefined
+    ? "more than the system allows to start a program"
+    : `more than Linux allows to start a program (a quarter of the stack size limit, ` +
+      `'ulimit -s': here at most ${limit} bytes)`;
+  return `its arguments and environment take ${bytes} bytes, ${allowed}`;
 }

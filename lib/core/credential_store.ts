@@ -23,7 +23,13 @@
  */
 import type { EncryptionContext } from "./context.ts";
 import { decodeUtf8, fromBase64, toBase64 } from "./encoding.ts";
-import { DEFAULT_DIGEST, type Digest, openEnvelope, sealEnvelope } from "./envelope.ts";
+import {
+  DEFAULT_DIGEST,
+  type Digest,
+  openEnvelope,
+  type SealedValue,
+  sealEnvelope,
+} from "./envelope.ts";
 import {
   Creds3Error,
   IntegrityError,
@@ -31,7 +37,7 @@ import {
   UsageError,
   VersionExistsError,
 } from "./errors.ts";
-import type { KeyProvider } from "../keys/key_provider.ts";
+import type { DataKey, KeyProvider } from "../keys/key_provider.ts";
 import {
   checkStoredName,
   checkStoredVersion,
@@ -154,13 +160,15 @@ export class CredentialStore {
     validateName(name);
     const context = options.context ?? {};
     const plaintext = new TextEncoder().encode(value);
-    const dataKey = await this.keys.generateDataKey(context);
-    const sealed = await sealEnvelope(
-      plaintext,
-      dataKey.plaintext,
-      options.digest ?? DEFAULT_DIGEST,
-    );
-    dataKey.plaintext.fill(0);
+    let dataKey: DataKey | undefined;
+    let sealed: SealedValue;
+    try {
+      dataKey = await this.keys.generateDataKey(context);
+      sealed = await sealEnvelope(plaintext, dataKey.plaintext, options.digest ?? DEFAULT_DIGEST);
+    } finally {
+      plaintext.fill(0);
+      dataKey?.plaintext.fill(0);
+    }
     const stored = { ...sealed, key: toBase64(dataKey.wrapped) };
     if (!options.autoversion) {
       const version = validateVersion(options.version ?? "1");
@@ -219,13 +227,15 @@ export class CredentialStore {
         throw new IntegrityError("The stored data key is not valid base64");
       }
       const dataKey = await this.keys.decryptDataKey(wrapped, context);
+      let plaintext: Uint8Array | undefined;
       try {
-        const plaintext = await openEnvelope(stored, dataKey);
+        plaintext = await openEnvelope(stored, dataKey);
         const value = decodeUtf8(plaintext);
         if (value === undefined) throw new IntegrityError("The value is not valid UTF-8");
         return { name, version, value };
       } finally {
         dataKey.fill(0);
+        plaintext?.fill(0);
       }
     } catch (e) {
       // A key provider's or the envelope's error does not know which secret it is about.

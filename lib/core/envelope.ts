@@ -105,7 +105,9 @@ function splitKey(dataKey: Uint8Array): [Uint8Array<ArrayBuffer>, Uint8Array<Arr
 
 /**
  * Encrypts `plaintext` under a 64-byte data key. Deterministic for a given key, as the format
- * requires; the key must be fresh for every sealed value.
+ * requires; the key must be fresh for every sealed value. The copies it makes of the key halves
+ * and of the plaintext are zeroed before it returns or throws; `plaintext` and `dataKey` are
+ * the caller's to zero.
  */
 export async function sealEnvelope(
   plaintext: Uint8Array,
@@ -113,18 +115,27 @@ export async function sealEnvelope(
   digest: Digest = DEFAULT_DIGEST,
 ): Promise<SealedValue> {
   const [aesKey, hmacKey] = splitKey(dataKey);
-  const ciphertext = await aesCtr(aesKey, new Uint8Array(plaintext));
-  const mac = await hmac(digest, hmacKey, ciphertext);
-  return { contents: toBase64(ciphertext), hmac: toHex(mac), digest };
+  const copy = new Uint8Array(plaintext);
+  try {
+    const ciphertext = await aesCtr(aesKey, copy);
+    const mac = await hmac(digest, hmacKey, ciphertext);
+    return { contents: toBase64(ciphertext), hmac: toHex(mac), digest };
+  } finally {
+    zero(aesKey, hmacKey, copy);
+  }
 }
 
 /**
  * Verifies the HMAC in constant time, then decrypts. Throws {@link IntegrityError} when the
  * fields are malformed, the digest is unknown or the HMAC does not match; nothing is decrypted
- * in that case.
+ * in that case. The copies of the key halves are zeroed before it returns or throws; the
+ * plaintext returned and `dataKey` are the caller's to zero.
  */
 export async function openEnvelope(sealed: SealedValue, dataKey: Uint8Array): Promise<Uint8Array> {
-  const digest = sealed.digest || DEFAULT_DIGEST;
+  const digest = sealed.digest;
+  // The original always writes the digest's name; an empty one taken as the default would let
+  // whoever can write the store choose the digest.
+  if (digest === "") throw new IntegrityError("The stored digest is empty");
   if (!isDigest(digest)) {
     throw new IntegrityError(`Unknown digest '${digest}' (known: ${READ_DIGESTS.join(", ")})`);
   }
@@ -141,9 +152,18 @@ export async function openEnvelope(sealed: SealedValue, dataKey: Uint8Array): Pr
     throw new IntegrityError("Stored HMAC is not valid hex");
   }
   const [aesKey, hmacKey] = splitKey(dataKey);
-  const actual = await hmac(digest, hmacKey, ciphertext);
-  if (!constantTimeEqual(actual, expected)) {
-    throw new IntegrityError("Computed HMAC does not match the stored HMAC");
+  try {
+    const actual = await hmac(digest, hmacKey, ciphertext);
+    if (!constantTimeEqual(actual, expected)) {
+      throw new IntegrityError("Computed HMAC does not match the stored HMAC");
+    }
+    return await aesCtr(aesKey, ciphertext);
+  } finally {
+    zero(aesKey, hmacKey);
   }
-  return aesCtr(aesKey, ciphertext);
+}
+
+/** Overwrites buffers that held key material or plaintext with zeros. */
+function zero(...buffers: Uint8Array[]): void {
+  for (const buffer of buffers) buffer.fill(0);
 }

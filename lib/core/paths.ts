@@ -31,6 +31,8 @@ export interface Paths {
   dirname(path: string): string;
   /** The path from `from` to `to`, both made absolute against `cwd`. */
   relative(from: string, to: string, cwd: string): string;
+  /** The last part of `path` as written: empty when it ends with a separator or is a root. */
+  basename(path: string): string;
 }
 
 /** The path functions for Windows paths (`windows`) or POSIX ones. */
@@ -112,7 +114,13 @@ export function pathsFor(windows: boolean): Paths {
     return [...partsA.slice(common).map(() => ".."), ...partsB.slice(common)].join(sep);
   };
 
-  return { sep, isAbsolute, normalize, join, resolve, dirname, relative };
+  const basename = (path: string) => {
+    const [, rest] = splitRoot(path);
+    const parts = rest.split(windows ? /[\\/]/ : /\//);
+    return parts[parts.length - 1];
+  };
+
+  return { sep, isAbsolute, normalize, join, resolve, dirname, relative, basename };
 }
 
 const native = pathsFor(Deno.build.os === "windows");

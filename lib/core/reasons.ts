@@ -39,6 +39,8 @@ export type LibraryReason =
   | { type: "foreign-data-key" }
   /** KMS refused to unwrap: the encryption context (`contextGiven`: a non-empty one) may differ. */
   | { type: "context-mismatch"; contextGiven: boolean }
+  /** The data key was wrapped under a KMS key other than `key`, the one reads are pinned to. */
+  | { type: "wrong-kms-key"; key: string }
   /** The KMS key does not exist. */
   | { type: "no-such-key"; key: string }
   /** The KMS key exists in a state other than enabled (`Disabled`, `PendingDeletion`...). */
@@ -51,6 +53,8 @@ export type LibraryReason =
   | { type: "key-collision"; key: string; names: readonly [string, string] }
   /** A secret name gives an empty output key. */
   | { type: "key-empty"; name: string }
+  /** Variables a secret may not set unless allowed by name: they make programs run other code. */
+  | { type: "dangerous-variable"; keys: readonly string[] }
   /** The output format needs an option that was not given (`k8s` needs a `name`). */
   | { type: "option-missing"; format: string; option: string }
   /** A read of many secrets stopped starting reads: an earlier one reached no server. */
@@ -98,6 +102,8 @@ export type CommandLineReason =
   | { type: "command-not-runnable" }
   /** A key with `=` cannot name an environment variable. */
   | { type: "key-has-equals" }
+  /** `KEY=value` is more bytes than one environment variable may hold here (`limit`). */
+  | { type: "variable-too-large"; key: string; limit: number }
   /** A pattern matched no secret. */
   | { type: "no-match" }
   /** Some selected secrets could not be read; `errors` are their errors. */

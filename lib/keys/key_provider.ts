@@ -13,13 +13,21 @@ export interface DataKey {
   wrapped: Uint8Array;
 }
 
-/** A master key that wraps and unwraps data keys, bound to an encryption context. */
+/**
+ * One master key that wraps and unwraps data keys, bound to an encryption context. A provider
+ * stands for exactly one master key: it unwraps only data keys that key wrapped, never one
+ * wrapped under another key the same credentials may use. A command that reads under one key
+ * and writes under another (copying between stores) holds two providers, one per key.
+ */
 export interface KeyProvider {
   /** Where the master key is, for messages: `kms:alias/creds3`, `local:/path/master.key`. */
   readonly description: string;
   /** Makes a fresh 64-byte data key bound to `context`. */
   generateDataKey(context: EncryptionContext): Promise<DataKey>;
-  /** Unwraps a stored data key; fails when `context` differs from the one it was made with. */
+  /**
+   * Unwraps a stored data key; fails when `context` differs from the one it was made with, or
+   * when another master key wrapped it.
+   */
   decryptDataKey(wrapped: Uint8Array, context: EncryptionContext): Promise<Uint8Array>;
   /**
    * Starts getting ready (loading code, resolving credentials) without waiting, so that it

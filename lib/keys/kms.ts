@@ -1,6 +1,6 @@
 /**
  * AWS KMS as the key provider: `GenerateDataKey` of 64 bytes and `Decrypt`, both with the
- * encryption context.
+ * encryption context and both pinned to the provider's key.
  *
  * @module
  */
@@ -63,17 +63,32 @@ export class KmsKeyProvider implements KeyProvider, SetupKeyProvider {
     }
   }
 
+  /**
+   * Unwraps a data key with `Decrypt`, pinned to this provider's key (`KeyId`): KMS refuses a
+   * data key wrapped under any other key, even one these credentials may use, so whoever may
+   * write the store cannot plant a value wrapped under a key of their own.
+   */
   async decryptDataKey(wrapped: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
     const { DecryptCommand } = await import("@aws-sdk/client-kms");
     try {
       const out = await this.client.send(
-        new DecryptCommand({ CiphertextBlob: wrapped, EncryptionContext: { ...context } }),
+        new DecryptCommand({
+          CiphertextBlob: wrapped,
+          KeyId: this.keyId,
+          EncryptionContext: { ...context },
+        }),
       );
       if (!out.Plaintext) throw new KeyProviderError("KMS Decrypt returned no key");
       return out.Plaintext;
     } catch (e) {
       if (e instanceof Creds3Error) throw e;
       const code = awsErrorCode(e);
+      if (wrappedUnderAnotherKey(e)) {
+        throw new KeyProviderError(
+          `The data key was wrapped under a different KMS key than '${this.keyId}' (KMS: ${code})`,
+          { reason: { type: "wrong-kms-key", key: this.keyId }, code, cause: e },
+        );
+      }
       throw new KeyProviderError(`KMS Decrypt failed: ${describeAwsError(e)}`, {
         reason: noCredentials(e)
           ? { type: "no-credentials" }
@@ -85,4 +100,21 @@ export class KmsKeyProvider implements KeyProvider, SetupKeyProvider {
       });
     }
   }
+}
+
+/**
+ * Whether KMS refused a pinned `Decrypt` because the ciphertext was wrapped under another key.
+ * AWS answers `IncorrectKeyException`, or, for a ciphertext whose key these credentials cannot
+ * see, `AccessDeniedException` saying that the key the ciphertext refers to does not exist or
+ * may not be used. moto answers `AccessDeniedException` with no message at all. A permission
+ * denial on the configured key is an `AccessDeniedException` whose message says who may not do
+ * what, and stays a permission denial.
+ */
+function wrappedUnderAnotherKey(error: unknown): boolean {
+  const code = awsErrorCode(error);
+  if (code === "IncorrectKeyException") return true;
+  if (code !== "AccessDeniedException") return false;
+  const message = error instanceof Error ? error.message.trim() : "";
+  return message === "" || message === "UnknownError" || message === code ||
+    /ciphertext refers to a customer master key that does not exist/i.test(message);
 }

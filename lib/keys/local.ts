@@ -18,7 +18,10 @@ const MASTER_KEY_BYTES = 32;
 const DATA_KEY_BYTES = 64;
 const NONCE_BYTES = 12;
 
-/** Reads a master key file, refusing a missing, malformed or group/world-accessible one. */
+/**
+ * Reads a master key file, refusing a missing, malformed or group/world-accessible one. The
+ * caller owns the bytes returned and zeroes them (see {@linkcode importMasterKey}).
+ */
 export async function readMasterKey(path: string): Promise<Uint8Array<ArrayBuffer>> {
   let info: Deno.FileInfo;
   try {
@@ -43,6 +46,7 @@ export async function readMasterKey(path: string): Promise<Uint8Array<ArrayBuffe
   }
   const bytes = await Deno.readFile(path);
   if (bytes.length !== MASTER_KEY_BYTES) {
+    bytes.fill(0);
     throw new KeyProviderError(
       `Local master key '${path}' is ${bytes.length} bytes, expected ${MASTER_KEY_BYTES}`,
     );
@@ -61,13 +65,13 @@ export async function createMasterKey(path: string): Promise<boolean> {
   const temp = `${path}.tmp-${crypto.randomUUID()}`;
   try {
     const file = await Deno.open(temp, { createNew: true, write: true, mode: 0o600 });
+    const key = crypto.getRandomValues(new Uint8Array(MASTER_KEY_BYTES));
     try {
-      const key = crypto.getRandomValues(new Uint8Array(MASTER_KEY_BYTES));
       let written = 0;
       while (written < key.length) written += await file.write(key.subarray(written));
-      key.fill(0);
       await file.syncData();
     } finally {
+      key.fill(0);
       file.close();
     }
     await Deno.link(temp, path);
@@ -83,6 +87,37 @@ export async function createMasterKey(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * Imports raw master key bytes as a non-extractable AES-GCM key, then zeroes `raw`, also when
+ * the bytes are refused (not 32 of them). WebCrypto keeps its own copy inside the key object,
+ * out of reach of JavaScript.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { importMasterKey } from "./local.ts";
+ *
+ * const raw = crypto.getRandomValues(new Uint8Array(32));
+ * await importMasterKey(raw, "master.key");
+ * assert.ok(raw.every((b) => b === 0));
+ * ```
+ */
+export async function importMasterKey(
+  raw: Uint8Array<ArrayBuffer>,
+  path: string,
+): Promise<CryptoKey> {
+  try {
+    if (raw.length !== MASTER_KEY_BYTES) {
+      throw new KeyProviderError(
+        `Local master key '${path}' is ${raw.length} bytes, expected ${MASTER_KEY_BYTES}`,
+      );
+    }
+    return await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
+  } finally {
+    raw.fill(0);
+  }
+}
+
 /** A key provider over a local master key file. The file is read once, on first use. */
 export class LocalKeyProvider implements KeyProvider, SetupKeyProvider {
   readonly description: string;
@@ -93,9 +128,7 @@ export class LocalKeyProvider implements KeyProvider, SetupKeyProvider {
   }
 
   #masterKey(): Promise<CryptoKey> {
-    this.#key ??= readMasterKey(this.path).then((raw) =>
-      crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"])
-    );
+    this.#key ??= readMasterKey(this.path).then((raw) => importMasterKey(raw, this.path));
     return this.#key;
   }
 
@@ -107,7 +140,7 @@ export class LocalKeyProvider implements KeyProvider, SetupKeyProvider {
         made ? `Created local master key '${this.path}'` : `Local master key '${this.path}' exists`,
       );
     }
-    await readMasterKey(this.path);
+    (await readMasterKey(this.path)).fill(0);
   }
 
   async generateDataKey(context: EncryptionContext): Promise<DataKey> {

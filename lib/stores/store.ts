@@ -46,13 +46,21 @@ export interface SetupStep {
   detail: string;
 }
 
+/** What `setup` is asked to do besides creating what is missing. */
+export interface SetupOptions {
+  /** Change the settings of an existing store that differ. */
+  fix?: boolean;
+  /** S3: add the bucket policy statement that denies writes able to replace a version. */
+  denyOverwrite?: boolean;
+}
+
 /** Optional ability: create or check the store itself (bucket or directory). */
 export interface SetupStore {
   /**
    * Creates what is missing; on an existing store checks its settings and changes those that
    * differ only with `fix`. Returns one step per check, in order.
    */
-  setup(options?: { fix?: boolean }): Promise<SetupStep[]>;
+  setup(options?: SetupOptions): Promise<SetupStep[]>;
 }
 
 /** Whether a store can set itself up. */

@@ -220,6 +220,7 @@ Deno.test("export -f github: bad input exits 2 with nothing on stdout and nothin
     "app/db_url": "made-up-2",
     "ok/token": "made-up-3",
     "node/NODE_OPTIONS": "--require ./made-up.js",
+    "path/PATH": "/made-up/bin",
   });
   try {
     const file = `${store.dir}/github_env`;
@@ -240,6 +241,7 @@ Deno.test("export -f github: bad input exits 2 with nothing on stdout and nothin
       [["ok/*", "--annotation", "a=b"], withFile, /Option --annotation is only for the k8s/],
       [["app/*", "-o", `${store.dir}/new.env`], store.env, /both map to key 'APP_DB_URL'/],
       [["ok/*", "-o", "-"], withFile, /never to standard output: '-o -' is refused/],
+      [["path/*", "--strip-prefix", "path/"], withFile, /'PATH'.*--allow-var|'PATH'/],
     ];
     for (const [args, env, message] of cases) {
       const r = await runCli(["export", ...args, "-f", "github"], { env });

@@ -29,6 +29,9 @@ export { classify } from "./proxy_classify.ts";
  * - `s3-503` / `s3-500`: S3 XML error `503 SlowDown` / `500 InternalError` (S3 requests only);
  * - `kms-throttle` / `kms-500`: KMS JSON `400 ThrottlingException` / `500 KMSInternalException`
  *   (KMS requests only);
+ * - `kms-access-denied` / `kms-incorrect-key`: KMS JSON `400 AccessDeniedException` (a
+ *   permission denial, worded as AWS words it) / `400 IncorrectKeyException` (AWS's answer to a
+ *   `Decrypt` whose `KeyId` is not the key the ciphertext was wrapped under);
  * - `reset`: close the connection without a response, request not forwarded;
  * - `reset-after`: forward the request (it takes effect upstream), then close without a response;
  * - `hang`: send nothing for `hangMs`, then close (past a client's request timeout).
@@ -38,6 +41,8 @@ export type FaultKind =
   | "s3-500"
   | "kms-throttle"
   | "kms-500"
+  | "kms-access-denied"
+  | "kms-incorrect-key"
   | "reset"
   | "reset-after"
   | "hang";
@@ -316,6 +321,22 @@ function faultResponse(kind: FaultKind): Upstream {
       return s3(500, "Internal Server Error", "InternalError", "We encountered an internal error.");
     case "kms-throttle":
       return kms(400, "Bad Request", "ThrottlingException", "Rate exceeded");
+    case "kms-access-denied":
+      return kms(
+        400,
+        "Bad Request",
+        "AccessDeniedException",
+        "User: arn:aws:sts::123456789012:assumed-role/app-reader/session is not authorized to " +
+          "perform: kms:Decrypt on this resource because no identity-based policy allows the " +
+          "kms:Decrypt action",
+      );
+    case "kms-incorrect-key":
+      return kms(
+        400,
+        "Bad Request",
+        "IncorrectKeyException",
+        "The key ID in the request does not identify a CMK that can perform this operation.",
+      );
     default:
       return kms(500, "Internal Server Error", "KMSInternalException", "Internal error");
   }

@@ -59,5 +59,11 @@ Deno.test("a changed hmac, a wrong key half and an unknown digest are refused", 
   await rejects(openEnvelope(v, otherKey), IntegrityError);
   await rejects(openEnvelope({ ...v, digest: "WHIRLPOOL" }, key), /Unknown digest 'WHIRLPOOL'/);
   await rejects(openEnvelope({ ...v, hmac: "zz" }, key), /not valid hex/);
+  // An empty digest is not SHA256 (the original always writes the name): tampering.
+  const sha256 = vectors.find((x) => x.digest === "SHA256")!;
+  await rejects(
+    openEnvelope({ ...sha256, digest: "" }, fromBase64(sha256.data_key_b64)),
+    (e) => e instanceof IntegrityError && /stored digest is empty/.test(e.message),
+  );
   await rejects(openEnvelope({ ...v, contents: "%%%" }, key), /not valid base64/);
 });

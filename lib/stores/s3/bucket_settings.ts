@@ -9,7 +9,13 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { partitionOf } from "../../aws/arn.ts";
 import { awsErrorCode } from "../../aws/errors.ts";
-import { hasTlsOnlyStatement, parseBucketPolicy, withTlsOnlyStatement } from "./bucket_policy.ts";
+import {
+  hasDenyOverwriteStatement,
+  hasTlsOnlyStatement,
+  parseBucketPolicy,
+  withDenyOverwriteStatement,
+  withTlsOnlyStatement,
+} from "./bucket_policy.ts";
 import type { S3, S3SetupOptions } from "./setup_options.ts";
 
 /** One configurable bucket setting: how to read it, whether it is right, how to change it. */
@@ -26,6 +32,8 @@ export interface Setting<T> {
   fallback?(): Promise<string>;
   /** Puts the previous state back after the write check failed (S3-compatible stores only). */
   restore?(previous: T): Promise<string>;
+  /** Asked for by an option of its own: turned on in an existing bucket without `fix`. */
+  requested?: boolean;
 }
 
 /** The settings to check, in order (no TLS-only policy on a plain HTTP endpoint). */
@@ -142,16 +150,17 @@ export function settings(s3: S3, client: S3Client, options: S3SetupOptions): Set
       return "suspended it again";
     },
   };
+  const readPolicy = async () => {
+    try {
+      return (await client.send(new s3.GetBucketPolicyCommand({ Bucket }))).Policy;
+    } catch (e) {
+      if (awsErrorCode(e) === "NoSuchBucketPolicy") return undefined;
+      throw e;
+    }
+  };
   const policy: Setting<string | undefined> = {
     name: "TLS-only bucket policy",
-    async read() {
-      try {
-        return (await client.send(new s3.GetBucketPolicyCommand({ Bucket }))).Policy;
-      } catch (e) {
-        if (awsErrorCode(e) === "NoSuchBucketPolicy") return undefined;
-        throw e;
-      }
-    },
+    read: readPolicy,
     isOn: (text) => hasTlsOnlyStatement(parseBucketPolicy(text), partition, Bucket),
     describe: (text) =>
       hasTlsOnlyStatement(parseBucketPolicy(text), partition, Bucket)
@@ -165,6 +174,33 @@ export function settings(s3: S3, client: S3Client, options: S3SetupOptions): Set
       return text ? "added to the bucket policy" : "added";
     },
   };
+  const { prefix } = options;
+  const where = prefix ? `under '${prefix}'` : "in the bucket";
+  const denyOverwrite: Setting<string | undefined> = {
+    name: "Deny-overwrite bucket policy",
+    requested: true,
+    read: readPolicy,
+    isOn: (text) => hasDenyOverwriteStatement(parseBucketPolicy(text), partition, Bucket, prefix),
+    describe: (text) =>
+      hasDenyOverwriteStatement(parseBucketPolicy(text), partition, Bucket, prefix)
+        ? `present (a write ${where} without If-None-Match is denied)`
+        : "missing",
+    async turnOn(text) {
+      const merged = withDenyOverwriteStatement(parseBucketPolicy(text), partition, Bucket, prefix);
+      await client.send(new s3.PutBucketPolicyCommand({ Bucket, Policy: JSON.stringify(merged) }));
+      return `added: a write ${where} without If-None-Match is denied`;
+    },
+    async restore(previous) {
+      if (previous === undefined) {
+        await client.send(new s3.DeleteBucketPolicyCommand({ Bucket }));
+      } else {
+        await client.send(new s3.PutBucketPolicyCommand({ Bucket, Policy: previous }));
+      }
+      return "put the bucket policy back as it was";
+    },
+  };
   const list = [publicAccess, encryption, versioning] as Setting<unknown>[];
-  return options.plainHttp ? list : [...list, policy as Setting<unknown>];
+  if (!options.plainHttp) list.push(policy as Setting<unknown>);
+  if (options.denyOverwrite) list.push(denyOverwrite as Setting<unknown>);
+  return list;
 }

@@ -48,7 +48,11 @@ export async function setupS3Bucket(
   }
   let changed = fresh;
   for (const setting of settings(s3, client, options)) {
-    const step = await runSetting(setting, { apply, guard, check }, options);
+    const step = await runSetting(
+      setting,
+      { apply: apply || setting.requested === true, guard, check },
+      options,
+    );
     if (step.outcome === "changed") changed = true;
     steps.push(step);
   }

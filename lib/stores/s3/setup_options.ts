@@ -19,6 +19,8 @@ export interface S3SetupOptions {
   compatible?: boolean;
   /** The endpoint is plain HTTP: a TLS-only policy would refuse every request through it. */
   plainHttp?: boolean;
+  /** Add the bucket policy statement that denies writes able to replace a version. */
+  denyOverwrite?: boolean;
 }
 
 /** The S3 SDK module, loaded by `setupS3Bucket`. */

@@ -17,7 +17,14 @@ import {
   VersionExistsError,
 } from "../../core/errors.ts";
 import type { VersionEntry } from "../../core/names.ts";
-import type { ListOptions, SetupStep, SetupStore, Store, StoredSecret } from "../store.ts";
+import type {
+  ListOptions,
+  SetupOptions,
+  SetupStep,
+  SetupStore,
+  Store,
+  StoredSecret,
+} from "../store.ts";
 import { splitKey } from "../store.ts";
 
 const DELETE_BATCH = 1000;
@@ -212,13 +219,14 @@ export class S3Store implements Store, SetupStore {
   }
 
   /** Creates the bucket, or checks it, with the hardened settings of `setup.ts`. */
-  async setup(options: { fix?: boolean } = {}): Promise<SetupStep[]> {
+  async setup(options: SetupOptions = {}): Promise<SetupStep[]> {
     const { setupS3Bucket } = await import("./setup.ts");
     return await setupS3Bucket(this.client, {
       bucket: this.bucket,
       prefix: this.prefix,
       region: this.options.region ?? DEFAULT_REGION,
       fix: options.fix,
+      denyOverwrite: options.denyOverwrite,
       compatible: this.options.compatible,
       plainHttp: this.options.plainHttp,
     });

@@ -6,6 +6,7 @@
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { awsErrorCode, describeAwsError, httpStatus } from "../../aws/errors.ts";
+import { SETUP_CHECK_OBJECT } from "../../aws/iam_policy.ts";
 import type { S3, S3SetupOptions } from "./setup_options.ts";
 
 /** What a store that passes the write check does. */
@@ -23,7 +24,7 @@ export async function writeCheck(
   options: S3SetupOptions,
 ): Promise<string | undefined> {
   const random = crypto.getRandomValues(new Uint8Array(8));
-  const Key = `${options.prefix}.creds3-setup-check-${
+  const Key = `${options.prefix}${SETUP_CHECK_OBJECT}${
     Array.from(random, (b) => b.toString(16).padStart(2, "0")).join("")
   }`;
   const put = () =>

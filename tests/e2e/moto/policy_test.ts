@@ -1,5 +1,5 @@
 /**
- * `creds3 policy reader|writer|admin` against moto, where the account comes from STS and the
+ * `creds3 policy reader|writer|admin|setup` against moto, where the account comes from STS and the
  * key ARN from KMS `DescribeKey`, and without credentials, where placeholders stand in and
  * stderr says so.
  */
@@ -19,7 +19,8 @@ Deno.test("policy: the command resolves account and key through STS and KMS", as
     const r = await runCli(["policy", role, "-l", "s3://team-secrets/app/prod"], { env });
     strictEqual(r.code, 0, r.stderr);
     match(r.stderr, /^Account 123456789012, as arn:aws:sts::123456789012:/);
-    ok(!r.stderr.includes("warning"), r.stderr);
+    // The admin of a prefix is told that setting up the bucket is not theirs.
+    strictEqual(r.stderr.includes("warning"), role === "admin", r.stderr);
     const policy: PolicyDocument = JSON.parse(r.stdout);
     strictEqual(policy.Version, "2012-10-17");
     const all = grants(policy);
@@ -30,12 +31,49 @@ Deno.test("policy: the command resolves account and key through STS and KMS", as
     });
     strictEqual(all.has("s3:PutObject"), role !== "reader");
     strictEqual(all.has("s3:DeleteObject"), role === "admin");
-    if (role === "admin") {
-      deepStrictEqual(all.get("kms:CreateAlias"), [
-        `arn:aws:kms:us-east-1:123456789012:${alias}`,
-        "arn:aws:kms:us-east-1:123456789012:key/*",
-      ]);
-    }
+    strictEqual(all.has("s3:PutBucketPolicy"), false, role);
+    strictEqual(all.has("kms:CreateAlias"), false, role);
+  }
+  const admin = await runCli(["policy", "admin", "-l", "team-secrets/app/prod"], { env });
+  match(
+    admin.stderr,
+    /warning: the admin of prefix 'app\/prod\/' does not set up the bucket: its settings control every prefix; 'creds3 policy setup -l team-secrets' is for the bucket's owner/,
+  );
+  const setup = await runCli(["policy", "setup", "-l", "team-secrets/app/prod"], { env });
+  strictEqual(setup.code, 0, setup.stderr);
+  match(setup.stderr, /warning: setting up controls the whole bucket 'team-secrets'/);
+  const setupGrants = grants(JSON.parse(setup.stdout));
+  deepStrictEqual(setupGrants.get("s3:PutBucketPolicy"), ["arn:aws:s3:::team-secrets"]);
+  deepStrictEqual(setupGrants.get("kms:CreateAlias"), [
+    `arn:aws:kms:us-east-1:123456789012:${alias}`,
+    "arn:aws:kms:us-east-1:123456789012:key/*",
+  ]);
+  // Context pairs and --create-only.
+  const conditioned = await runCli(
+    ["policy", "writer", "-l", "team-secrets/app/prod", "env=prod", "--create-only"],
+    { env },
+  );
+  strictEqual(conditioned.code, 0, conditioned.stderr);
+  const statements: PolicyDocument["Statement"] = JSON.parse(conditioned.stdout).Statement;
+  deepStrictEqual(
+    statements.find((s) => s.Action.includes("kms:GenerateDataKey"))?.Condition,
+    { StringEquals: { "kms:EncryptionContext:env": ["prod"] } },
+  );
+  deepStrictEqual(
+    statements.find((s) => s.Action.includes("s3:PutObject"))?.Condition,
+    { Null: { "s3:if-none-match": ["false"] } },
+  );
+  for (
+    const [args, error] of [
+      [["policy", "reader", "--create-only"], /--create-only is for the writer and admin/],
+      [["policy", "setup", "env=prod"], /The setup policy makes no KMS calls with a context/],
+      [["policy", "reader", "envprod"], /envprod/],
+    ] as const
+  ) {
+    const bad = await runCli([...args], { env });
+    strictEqual(bad.code, 2, bad.stderr);
+    strictEqual(bad.stdout, "");
+    match(bad.stderr, error);
   }
   // Without -l: the default bucket of the account.
   const byDefault = await runCli(["policy", "reader"], { env });
@@ -79,5 +117,5 @@ Deno.test("policy: without credentials, placeholders and a warning for each", as
   strictEqual(dir.stdout, "");
   const bad = await runCli(["policy", "owner"], { env: awsEnv(url) });
   strictEqual(bad.code, 2);
-  match(bad.stderr, /reader, writer, admin/);
+  match(bad.stderr, /reader, writer, admin, setup/);
 });

@@ -1,0 +1,88 @@
+/**
+ * Key material in buffers creds3 owns is zeroed after use, also when the use throws: data keys
+ * handed out by the key provider (on `put` and on reads), and the raw bytes of the local master
+ * key. What a garbage-collected runtime cannot zero (strings, copies inside WebCrypto or the
+ * AWS SDK) is described in docs/SECURITY.md. Secrets are made up.
+ */
+import { deepStrictEqual, ok, rejects } from "node:assert/strict";
+import type { EncryptionContext } from "../../lib/core/context.ts";
+import { CredentialStore } from "../../lib/core/credential_store.ts";
+import { sealEnvelope } from "../../lib/core/envelope.ts";
+import { IntegrityError, KeyProviderError } from "../../lib/core/errors.ts";
+import type { DataKey, KeyProvider } from "../../lib/keys/key_provider.ts";
+import { importMasterKey } from "../../lib/keys/local.ts";
+import { MemoryStore } from "../../lib/stores/memory.ts";
+
+const zeroed = (bytes: Uint8Array) => bytes.every((b) => b === 0);
+
+/**
+ * Hands out data keys of `size` bytes, "wrapped" as a copy (no cryptography: the credential
+ * store's handling of the buffers is under test), and keeps every plaintext buffer it handed out.
+ */
+class RecordingKeys implements KeyProvider {
+  readonly description = "test:recording-keys";
+  readonly handedOut: Uint8Array[] = [];
+
+  constructor(readonly size = 64) {}
+
+  generateDataKey(_context: EncryptionContext): Promise<DataKey> {
+    const plaintext = crypto.getRandomValues(new Uint8Array(this.size));
+    this.handedOut.push(plaintext);
+    return Promise.resolve({ plaintext, wrapped: plaintext.slice() });
+  }
+
+  decryptDataKey(wrapped: Uint8Array, _context: EncryptionContext): Promise<Uint8Array> {
+    const plaintext = wrapped.slice();
+    this.handedOut.push(plaintext);
+    return Promise.resolve(plaintext);
+  }
+}
+
+Deno.test("zeroing: put zeroes the data key, also when sealing throws", async () => {
+  const keys = new RecordingKeys();
+  const creds = new CredentialStore(new MemoryStore(), keys);
+  await creds.put("db/password", "made-up-password");
+  ok(zeroed(keys.handedOut[0]), "the data key of a successful put");
+
+  // A data key of the wrong length makes sealing throw after the key was handed out.
+  const short = new RecordingKeys(63);
+  await rejects(
+    new CredentialStore(new MemoryStore(), short).put("db/password", "made-up-password"),
+    IntegrityError,
+  );
+  ok(zeroed(short.handedOut[0]), "the data key after a throw");
+});
+
+Deno.test("zeroing: reads zero the unwrapped data key, read or refused", async () => {
+  const keys = new RecordingKeys();
+  const store = new MemoryStore();
+  const creds = new CredentialStore(store, keys);
+  await creds.put("db/password", "made-up-password");
+  deepStrictEqual((await creds.get("db/password")).value, "made-up-password");
+  ok(zeroed(keys.handedOut[1]), "the data key of a successful read");
+
+  // An altered HMAC: the envelope refuses after the key was unwrapped.
+  const stored = await store.read("db/password", "1");
+  const flipped = (stored.hmac[0] === "a" ? "b" : "a") + stored.hmac.slice(1);
+  await store.create("db/password", "2", { ...stored, hmac: flipped });
+  await rejects(creds.get("db/password"), /HMAC does not match/);
+  ok(zeroed(keys.handedOut[2]), "the data key of a refused read");
+});
+
+Deno.test("zeroing: sealing leaves the caller's data key as it was (the caller zeroes it)", async () => {
+  const dataKey = crypto.getRandomValues(new Uint8Array(64));
+  const copy = dataKey.slice();
+  await sealEnvelope(new TextEncoder().encode("made-up"), dataKey);
+  deepStrictEqual(dataKey, copy);
+});
+
+Deno.test("zeroing: the raw master key bytes are zeroed once imported, also when refused", async () => {
+  const raw = crypto.getRandomValues(new Uint8Array(32));
+  const key = await importMasterKey(raw, "/made/up/master.key");
+  ok(zeroed(raw), "the raw bytes of an imported key");
+  deepStrictEqual(key.algorithm, { name: "AES-GCM", length: 256 });
+
+  const short = crypto.getRandomValues(new Uint8Array(31));
+  await rejects(importMasterKey(short, "/made/up/master.key"), KeyProviderError);
+  ok(zeroed(short), "the raw bytes of a refused key");
+});
