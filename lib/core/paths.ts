@@ -31,6 +31,11 @@ export interface Paths {
   dirname(path: string): string;
   /** The path from `from` to `to`, both made absolute against `cwd`. */
   relative(from: string, to: string, cwd: string): string;
+  /**
+   * Whether `path` is strictly below the absolute folder `root` once both are normalized (`..`
+   * resolved; on Windows without regard to case): nothing in it leads out of `root`.
+   */
+  contains(root: string, path: string): boolean;
 }
 
 /** The path functions for Windows paths (`windows`) or POSIX ones. */
@@ -112,7 +117,13 @@ export function pathsFor(windows: boolean): Paths {
     return [...partsA.slice(common).map(() => ".."), ...partsB.slice(common)].join(sep);
   };
 
-  return { sep, isAbsolute, normalize, join, resolve, dirname, relative };
+  const contains = (root: string, path: string) => {
+    const rel = relative(root, path, root);
+    return rel !== "" && !isAbsolute(rel) && rel.split(sep)[0] !== ".." &&
+      !(windows && /^[A-Za-z]:/.test(rel));
+  };
+
+  return { sep, isAbsolute, normalize, join, resolve, dirname, relative, contains };
 }
 
 const native = pathsFor(Deno.build.os === "windows");
