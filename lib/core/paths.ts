@@ -118,9 +118,10 @@ export function pathsFor(windows: boolean): Paths {
   };
 
   const contains = (root: string, path: string) => {
-    const rel = relative(root, path, root);
-    return rel !== "" && !isAbsolute(rel) && rel.split(sep)[0] !== ".." &&
-      !(windows && /^[A-Za-z]:/.test(rel));
+    const fold = (p: string) => windows ? normalize(p).toLowerCase() : normalize(p);
+    const [inner, outer] = [fold(path), fold(root)];
+    const prefix = outer.endsWith(sep) ? outer : outer + sep;
+    return inner.length > prefix.length && inner.startsWith(prefix);
   };
 
   return { sep, isAbsolute, normalize, join, resolve, dirname, relative, contains };

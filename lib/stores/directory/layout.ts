@@ -41,6 +41,8 @@ export const VERSION_MARK = "@";
 export const TEMP_PREFIX = ".creds3-tmp-";
 
 const KEPT = /^[\p{L}\p{M}\p{Nd} ._\-+=@]$/u;
+/** Text written as it is: kept characters only, no leading `@`, no trailing `.` or space. */
+const AS_IS = /^(?!@)[\p{L}\p{M}\p{Nd} ._\-+=@]*(?<![. ])$/u;
 const DEVICE = /^(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])$/i;
 // deno-lint-ignore no-control-regex
 const WINDOWS_FORBIDDEN = /[<>:"/\\|?*\x00-\x1f]/;
@@ -58,6 +60,7 @@ function percent(text: string): string {
 
 /** The file name of one name segment or version (see the module's rules); `""` for `""`. */
 export function encodeComponent(text: string): string {
+  if (AS_IS.test(text)) return isDevice(text) ? percent(text[0]) + text.slice(1) : text;
   const chars = [...text];
   let out = chars.map((c, i) =>
     KEPT.test(c) && !(i === 0 && c === VERSION_MARK) &&
@@ -72,6 +75,7 @@ export function encodeComponent(text: string): string {
 /** The segment or version a file name stands for, or `undefined` when it is not one. */
 export function decodeComponent(file: string): string | undefined {
   if (file === "") return undefined;
+  if (!file.includes("%")) return encodeComponent(file) === file ? file : undefined;
   const bytes: number[] = [];
   for (let i = 0; i < file.length;) {
     if (file[i] === "%") {
