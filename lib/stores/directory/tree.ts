@@ -45,13 +45,17 @@ export class StoreTree {
       if (isMissing(e)) return undefined;
       throw e;
     }
-    if (real === join(this.#realRoot, ...rel)) return path;
+    const expected = join(this.#realRoot, ...rel);
+    if (join(real) === expected) return path;
     for (let i = 1; i <= rel.length; i++) {
       if ((await lstatOrMissing(this.path(rel.slice(0, i))))?.isSymlink) {
         throw this.linkRefused(rel.slice(0, i));
       }
     }
-    return undefined;
+    if (join(real).toLowerCase() === expected.toLowerCase()) return undefined;
+    throw new StoreError(
+      `'${rel.join("/")}' in ${this.description} resolves to '${real}', outside the store`,
+    );
   }
 
   /** The entries of the folder `rel` (none when it is missing); a link among them is refused. */
