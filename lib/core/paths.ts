@@ -33,6 +33,11 @@ export interface Paths {
   relative(from: string, to: string, cwd: string): string;
   /** The last part of `path` as written: empty when it ends with a separator or is a root. */
   basename(path: string): string;
+  /**
+   * Whether `path` is strictly below the absolute folder `root` once both are normalized (`..`
+   * resolved; on Windows without regard to case): nothing in it leads out of `root`.
+   */
+  contains(root: string, path: string): boolean;
 }
 
 /** The path functions for Windows paths (`windows`) or POSIX ones. */
@@ -120,7 +125,14 @@ export function pathsFor(windows: boolean): Paths {
     return parts[parts.length - 1];
   };
 
-  return { sep, isAbsolute, normalize, join, resolve, dirname, relative, basename };
+  const contains = (root: string, path: string) => {
+    const fold = (p: string) => windows ? normalize(p).toLowerCase() : normalize(p);
+    const [inner, outer] = [fold(path), fold(root)];
+    const prefix = outer.endsWith(sep) ? outer : outer + sep;
+    return inner.length > prefix.length && inner.startsWith(prefix);
+  };
+
+  return { sep, isAbsolute, normalize, join, resolve, dirname, relative, basename, contains };
 }
 
 const native = pathsFor(Deno.build.os === "windows");

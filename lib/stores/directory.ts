@@ -1,39 +1,53 @@
 /**
- * The local directory store: `<dir>/<name>/<version>`, one JSON file per version holding the
- * four fields of the format. Files are 0600, folders 0700; new versions are written to a
- * temporary file and then hard-linked into place, which fails if the version exists, so two
- * writers can never both win and a reader never sees a half-written file.
+ * The local directory store: one JSON file per version holding the four fields of the format,
+ * at `<dir>/<name>/@<version>`, each `/`-separated segment of the name a folder (see
+ * ./directory/layout.ts for the layout, and how names become file names valid on every OS).
+ * Files are 0600, folders 0700; new versions are written to a temporary file and then
+ * hard-linked into place, which fails if the version exists, so two writers can never both
+ * win and a reader never sees a half-written file.
+ *
+ * Versions stored in the earlier layout (`<dir>/<name>/<version>`) are read, listed and
+ * deleted where they are; new versions are always written in the current layout.
+ *
+ * A symbolic link below the root is never followed: an operation that meets one fails with a
+ * `StoreError` naming it. The root itself may be a link.
  *
  * @module
  */
-import { dirname, join, relative, resolve, SEPARATOR } from "../core/paths.ts";
+import { resolve } from "../core/paths.ts";
 import {
   IntegrityError,
   NotFoundError,
   osErrorCode,
   StoreError,
+  UsageError,
   VersionExistsError,
 } from "../core/errors.ts";
 import type { VersionEntry } from "../core/names.ts";
 import type { ListOptions, SetupStep, SetupStore, Store, StoredSecret } from "./store.ts";
-import { splitKey } from "./store.ts";
+import {
+  currentPath,
+  decodeComponent,
+  earlierPath,
+  isEarlierVersionFile,
+} from "./directory/layout.ts";
+import { linkNewFile, lstatOrMissing, readFileText } from "./directory/files.ts";
+import { listVersions } from "./directory/listing.ts";
+import { refuseCaseVariants } from "./directory/case_variants.ts";
+import { StoreTree } from "./directory/tree.ts";
 
-const TEMP_PREFIX = ".creds3-tmp-";
 const FIELDS = ["contents", "key", "hmac", "digest"] as const;
 
 /** A store in a local directory. */
 export class DirectoryStore implements Store, SetupStore {
   readonly root: string;
   readonly description: string;
+  readonly #tree: StoreTree;
 
   constructor(path: string) {
     this.root = resolve(path);
     this.description = `file:${this.root}`;
-  }
-
-  #path(name: string, version?: string): string {
-    const parts = name.split("/");
-    return version === undefined ? join(this.root, ...parts) : join(this.root, ...parts, version);
+    this.#tree = new StoreTree(this.root, this.description);
   }
 
   async setup(): Promise<SetupStep[]> {
@@ -60,43 +74,38 @@ export class DirectoryStore implements Store, SetupStore {
     });
   }
 
+  /** Where a version may be: the current layout's path, then the earlier one's (if any). */
+  #places(name: string, version: string): string[][] {
+    const earlier = earlierPath(name, version, this.#tree.windows);
+    return [currentPath(name, version), ...(earlier ? [earlier] : [])];
+  }
+
   async *list(options: ListOptions = {}): AsyncIterable<VersionEntry> {
     await this.#checkRoot();
-    if (options.name !== undefined) {
-      const dir = this.#path(options.name);
-      for (const entry of await readDir(dir)) {
-        if (entry.isFile && !entry.name.startsWith(TEMP_PREFIX)) {
-          const info = await Deno.stat(join(dir, entry.name));
-          yield { name: options.name, version: entry.name, modified: info.mtime ?? undefined };
-        }
-      }
-      return;
-    }
-    const prefix = options.namePrefix ?? "";
-    for await (const file of walk(this.root)) {
-      const rel = relative(this.root, file.path).split(SEPARATOR).join("/");
-      const parsed = splitKey(rel);
-      if (!parsed || parsed.version.startsWith(TEMP_PREFIX) || !parsed.name.startsWith(prefix)) {
-        continue;
-      }
-      yield { ...parsed, modified: file.mtime };
-    }
+    yield* await listVersions(this.#tree, options);
   }
 
   async read(name: string, version: string): Promise<StoredSecret> {
-    let text: string;
-    try {
-      text = await Deno.readTextFile(this.#path(name, version));
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.IsADirectory) {
-        await this.#checkRoot();
-        throw new NotFoundError(`Version ${version} of '${name}' is not in ${this.description}`, {
-          secret: { name, version },
-        });
+    let text: string | undefined;
+    for (const rel of this.#places(name, version)) {
+      try {
+        const path = await this.#tree.locate(rel);
+        const read = path === undefined ? undefined : await readFileText(path);
+        if (read === "replaced") throw this.#tree.linkRefused(rel);
+        text = read;
+      } catch (e) {
+        if (e instanceof StoreError) throw e;
+        throw new StoreError(
+          `Cannot read version ${version} of '${name}': ${(e as Error).message}`,
+          { secret: { name, version }, code: osErrorCode(e) },
+        );
       }
-      throw new StoreError(`Cannot read version ${version} of '${name}': ${(e as Error).message}`, {
+      if (text !== undefined) break;
+    }
+    if (text === undefined) {
+      await this.#checkRoot();
+      throw new NotFoundError(`Version ${version} of '${name}' is not in ${this.description}`, {
         secret: { name, version },
-        code: osErrorCode(e),
       });
     }
     let data: Record<string, unknown>;
@@ -120,90 +129,78 @@ export class DirectoryStore implements Store, SetupStore {
 
   async create(name: string, version: string, secret: StoredSecret): Promise<void> {
     await this.#checkRoot();
-    const target = this.#path(name, version);
-    const dir = dirname(target);
+    const [rel, earlier] = this.#places(name, version);
     const { contents, key, hmac, digest } = secret;
-    const body = JSON.stringify({ contents, key, hmac, digest }) + "\n";
-    try {
-      await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-    } catch (e) {
-      throw new StoreError(`Cannot create the folder for '${name}': ${(e as Error).message}`, {
-        secret: { name, version },
-        code: osErrorCode(e),
-      });
-    }
-    const temp = join(dir, `${TEMP_PREFIX}${crypto.randomUUID()}`);
-    try {
-      const file = await Deno.open(temp, { createNew: true, write: true, mode: 0o600 });
+    const body = new TextEncoder().encode(JSON.stringify({ contents, key, hmac, digest }) + "\n");
+    await refuseCaseVariants(this.#tree, name, version);
+    for (let attempt = 1;; attempt++) {
       try {
-        const bytes = new TextEncoder().encode(body);
-        let written = 0;
-        while (written < bytes.length) written += await file.write(bytes.subarray(written));
-        // On disk before it gets its name: a crash never leaves a linked but empty version.
-        await file.syncData();
-      } finally {
-        file.close();
+        const dir = await this.#tree.makeFolders(
+          rel.slice(0, -1),
+          (file) => this.#inTheWay(name, version, file),
+        );
+        if (dir === undefined) {
+          if (!await this.#tree.isFolder(rel.slice(0, -1))) {
+            throw new Deno.errors.NotFound("its folder was removed meanwhile");
+          }
+          throw new UsageError(`'${name}' differs only in case from a stored name`, {
+            secret: { name, version },
+          });
+        }
+        const there = earlier && await lstatOrMissing(this.#tree.path(earlier));
+        if (there && !there.isDirectory) throw new Deno.errors.AlreadyExists();
+        await linkNewFile(dir, this.#tree.path(rel), body);
+        return;
+      } catch (e) {
+        // A folder just made can be removed by a delete that emptied it: make it again.
+        if (e instanceof Deno.errors.NotFound && attempt < 5) continue;
+        if (e instanceof Deno.errors.AlreadyExists) {
+          throw new VersionExistsError(`Version ${version} of '${name}' already exists`, {
+            secret: { name, version },
+          });
+        }
+        if (e instanceof StoreError || e instanceof UsageError) throw e;
+        throw new StoreError(
+          `Cannot write version ${version} of '${name}': ${(e as Error).message}`,
+          { secret: { name, version }, code: osErrorCode(e) },
+        );
       }
-      await Deno.link(temp, target);
-    } catch (e) {
-      if (e instanceof Deno.errors.AlreadyExists) {
-        throw new VersionExistsError(`Version ${version} of '${name}' already exists`, {
-          secret: { name, version },
-        });
-      }
-      throw new StoreError(
-        `Cannot write version ${version} of '${name}': ${(e as Error).message}`,
-        {
-          secret: { name, version },
-          code: osErrorCode(e),
-        },
-      );
-    } finally {
-      await Deno.remove(temp).catch(() => {});
     }
+  }
+
+  /** The error for a file where `name` needs a folder: often an earlier layout's version. */
+  #inTheWay(name: string, version: string, rel: readonly string[]): StoreError {
+    const shown = rel.map((c) => decodeComponent(c) ?? c);
+    const what = rel.length > 1 && isEarlierVersionFile(rel[rel.length - 1])
+      ? `is version ${shown.at(-1)} of '${shown.slice(0, -1).join("/")}' in the earlier layout`
+      : "is a file";
+    return new StoreError(
+      `Cannot store '${name}' in ${this.description}: '${shown.join("/")}' there ${what}, ` +
+        "where this name needs a folder",
+      { secret: { name, version } },
+    );
   }
 
   async remove(entries: readonly VersionEntry[]): Promise<void> {
     for (const { name, version } of entries) {
-      try {
-        await Deno.remove(this.#path(name, version));
-      } catch (e) {
-        if (!(e instanceof Deno.errors.NotFound)) {
-          throw new StoreError(
-            `Cannot delete version ${version} of '${name}': ${(e as Error).message}`,
-            { secret: { name, version }, code: osErrorCode(e) },
-          );
+      for (const rel of this.#places(name, version)) {
+        if (await this.#tree.locate(rel.slice(0, -1)) === undefined) continue;
+        const path = this.#tree.path(rel);
+        const info = await lstatOrMissing(path);
+        if (info?.isSymlink) throw this.#tree.linkRefused(rel);
+        if (!info?.isFile) continue;
+        try {
+          await Deno.remove(path);
+        } catch (e) {
+          if (!(e instanceof Deno.errors.NotFound)) {
+            throw new StoreError(
+              `Cannot delete version ${version} of '${name}': ${(e as Error).message}`,
+              { secret: { name, version }, code: osErrorCode(e) },
+            );
+          }
         }
+        await this.#tree.pruneEmpty(rel.slice(0, -1));
       }
-      await this.#pruneEmpty(this.#path(name));
     }
-  }
-
-  async #pruneEmpty(dir: string): Promise<void> {
-    while (dir.startsWith(this.root + SEPARATOR)) {
-      try {
-        await Deno.remove(dir);
-      } catch {
-        return;
-      }
-      dir = dirname(dir);
-    }
-  }
-}
-
-async function readDir(dir: string): Promise<Deno.DirEntry[]> {
-  try {
-    return await Array.fromAsync(Deno.readDir(dir));
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) return [];
-    throw e;
-  }
-}
-
-async function* walk(dir: string): AsyncIterable<{ path: string; mtime?: Date }> {
-  for (const entry of await readDir(dir)) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory) yield* walk(path);
-    else if (entry.isFile) yield { path, mtime: (await Deno.stat(path)).mtime ?? undefined };
   }
 }

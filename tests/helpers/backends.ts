@@ -18,6 +18,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import type { StoredSecret } from "../../lib/stores/store.ts";
+import { currentPath } from "../../lib/stores/directory/layout.ts";
 import { cephAwsEnv, cephS3Client } from "./ceph.ts";
 import { runCli } from "./cli.ts";
 import { awsEnv, createBucket, createKmsKey, motoUrl, s3Client, uniqueName } from "./moto.ts";
@@ -90,7 +91,8 @@ export async function localBackend(options: LocalOptions = {}): Promise<LocalBac
   const setup = await runCli(["setup", "--create-key", ...options.setupArgs ?? []], { env });
   strictEqual(setup.code, 0, setup.stderr);
   match(setup.stderr, /Created local master key/);
-  const file = (name: string, version: string) => `${home}/store/${name}/${version}`;
+  const file = (name: string, version: string) =>
+    `${home}/store/${currentPath(name, version).join("/")}`;
   return {
     label: "local",
     home,

@@ -156,7 +156,7 @@ Deno.test("startup: --help, --version and the local store load neither the AWS S
     strictEqual(s3.code, 1, s3.stderr);
     match(s3.stderr, /startup test: '@aws-sdk\/[a-z0-9-]+' was loaded/);
     // An MD5 HMAC (an old writer's object) is the one local read that needs node:crypto.
-    const file = `${store}/app/db/2`;
+    const file = `${store}/app/db/@2`;
     const stored = JSON.parse(await Deno.readTextFile(file));
     await Deno.writeTextFile(file, JSON.stringify({ ...stored, digest: "MD5" }));
     const md5 = await run(poisoned, ["get", ...local, "app/db"]);

@@ -15,7 +15,7 @@ Deno.test("local: files are 0600, folders 0700, the key lives outside the store"
     const put = await runCli(["put", "app/db", "local-secret"], { env: b.env });
     strictEqual(put.code, 0, put.stderr);
     const home = b.home;
-    strictEqual((await Deno.stat(`${home}/store/app/db/1`)).mode! & 0o777, 0o600);
+    strictEqual((await Deno.stat(`${home}/store/app/db/@1`)).mode! & 0o777, 0o600);
     strictEqual((await Deno.stat(`${home}/store/app/db`)).mode! & 0o777, 0o700);
     strictEqual((await Deno.stat(`${home}/.config/creds3/master.key`)).mode! & 0o777, 0o600);
     strictEqual((await Deno.stat(`${home}/.config/creds3/master.key`)).size, 32);

@@ -60,10 +60,10 @@ Deno.test("local store: 0600 files and 0700 folders at every depth, even under u
       "/store/a/b": "dir 700",
       "/store/a/b/c": "dir 700",
       "/store/a/b/c/deep": "dir 700",
-      "/store/a/b/c/deep/1": "file 600",
-      "/store/a/b/c/deep/2": "file 600",
+      "/store/a/b/c/deep/@1": "file 600",
+      "/store/a/b/c/deep/@2": "file 600",
       "/store/top": "dir 700",
-      "/store/top/1": "file 600",
+      "/store/top/@1": "file 600",
     });
     strictEqual((await s.cli("get", "a/b/c/deep")).stdout, "deep-value-2\n");
   } finally {
@@ -76,7 +76,7 @@ Deno.test("local store: create-only; a refused put leaves the file untouched, no
   try {
     strictEqual((await s.cli("setup", "--create-key")).code, 0);
     strictEqual((await s.cli("put", "k", "first-value")).code, 0);
-    const file = `${s.home}/store/k/1`;
+    const file = `${s.home}/store/k/@1`;
     const before = { text: await Deno.readTextFile(file), info: await Deno.stat(file) };
     const again = await s.cli("put", "k", "second-value");
     strictEqual(again.code, 1);
@@ -90,7 +90,7 @@ Deno.test("local store: create-only; a refused put leaves the file untouched, no
       Array.from({ length: 16 }, (_, i) => s.cli("put", "-v", "2", "k", `racer-${i}`)),
     );
     strictEqual(runs.filter((r) => r.code === 0).length, 1);
-    deepStrictEqual(Object.keys(await modes(`${s.home}/store`)).sort(), ["/k", "/k/1", "/k/2"]);
+    deepStrictEqual(Object.keys(await modes(`${s.home}/store`)).sort(), ["/k", "/k/@1", "/k/@2"]);
   } finally {
     await s.cleanup();
   }
