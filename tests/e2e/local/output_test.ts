@@ -4,6 +4,8 @@
  * CSV name cells defused against formulas, `export -o -` on stdout, and a concurrency setting
  * checked only by the commands that read many secrets. All values are made up.
  */
+import { currentPath } from "../../../lib/stores/directory/layout.ts";
+import { dirname } from "../../../lib/core/paths.ts";
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { localBackend } from "../../helpers/backends.ts";
 import { runCli } from "../../helpers/cli.ts";
@@ -36,16 +38,17 @@ Deno.test("output: names from the store reach the terminal with control characte
     strictEqual((await cli("put", "plain", "plain-value")).code, 0);
     // Another writer stored names that creds3 would refuse: an escape sequence that clears the
     // screen, a line feed, a right-to-left override.
-    const stored = await Deno.readTextFile(`${b.home}/store/plain/1`);
+    const stored = await b.read("plain", "1");
+    const file = (name: string) => `${b.home}/store/${currentPath(name, "1").join("/")}`;
     for (const name of ["evil\x1b[2Jname", "line\nforged", "rtl\u202egpj.exe"]) {
-      await Deno.mkdir(`${b.home}/store/${name}`, { mode: 0o700 });
-      await Deno.writeTextFile(`${b.home}/store/${name}/1`, stored, { mode: 0o600 });
+      await Deno.mkdir(dirname(file(name)), { recursive: true, mode: 0o700 });
+      await b.write(name, "1", stored);
     }
     const list = await cli("list");
     const escaped = ["evil\\x1b[2Jname", "line\\x0aforged", "plain", "rtl\\u202egpj.exe"];
     strictEqual(list.stdout, escaped.map((n) => `${n.padEnd(16)} -- version 1\n`).join(""));
     // A damaged object under such a name: the failure names it, escaped.
-    await Deno.writeTextFile(`${b.home}/store/evil\x1b[2Jname/1`, "not json");
+    await Deno.writeTextFile(file("evil\x1b[2Jname"), "not json");
     const all = await cli("getall");
     strictEqual(all.code, 1);
     match(all.stderr, /creds3: error: 'evil\\x1b\[2Jname' version 1: .*not a valid stored secret/);
