@@ -1,8 +1,9 @@
 /**
  * The local directory store: `<dir>/<name>/<version>`, one JSON file per version holding the
- * four fields of the format. Files are 0600, folders 0700; new versions are written to a
- * temporary file and then hard-linked into place, which fails if the version exists, so two
- * writers can never both win and a reader never sees a half-written file.
+ * four fields of the format, and `comment` and `binary` when set (`docs/FORMAT.md`). Files are
+ * 0600, folders 0700; new versions are written to a temporary file and then hard-linked into
+ * place, which fails if the version exists, so two writers can never both win and a reader never
+ * sees a half-written file.
  *
  * @module
  */
@@ -67,7 +68,12 @@ export class DirectoryStore implements Store, SetupStore {
       for (const entry of await readDir(dir)) {
         if (entry.isFile && !entry.name.startsWith(TEMP_PREFIX)) {
           const info = await Deno.stat(join(dir, entry.name));
-          yield { name: options.name, version: entry.name, modified: info.mtime ?? undefined };
+          yield {
+            name: options.name,
+            version: entry.name,
+            modified: info.mtime ?? undefined,
+            size: info.size,
+          };
         }
       }
       return;
@@ -79,7 +85,7 @@ export class DirectoryStore implements Store, SetupStore {
       if (!parsed || parsed.version.startsWith(TEMP_PREFIX) || !parsed.name.startsWith(prefix)) {
         continue;
       }
-      yield { ...parsed, modified: file.mtime };
+      yield { ...parsed, modified: file.mtime, size: file.size };
     }
   }
 
@@ -114,16 +120,30 @@ export class DirectoryStore implements Store, SetupStore {
         });
       }
     }
-    const { contents, key, hmac, digest } = data as unknown as StoredSecret;
-    return { contents, key, hmac, digest };
+    const { contents, key, hmac, digest, comment, binary } = data as unknown as StoredSecret;
+    const malformed = comment !== undefined && typeof comment !== "string" ||
+      binary !== undefined && typeof binary !== "boolean";
+    if (malformed) {
+      const message = `Version ${version} of '${name}' has a malformed comment or binary field`;
+      throw new IntegrityError(message, { secret: { name, version } });
+    }
+    return {
+      contents,
+      key,
+      hmac,
+      digest,
+      ...(comment === undefined ? {} : { comment }),
+      ...(binary ? { binary } : {}),
+    };
   }
 
   async create(name: string, version: string, secret: StoredSecret): Promise<void> {
     await this.#checkRoot();
     const target = this.#path(name, version);
     const dir = dirname(target);
-    const { contents, key, hmac, digest } = secret;
-    const body = JSON.stringify({ contents, key, hmac, digest }) + "\n";
+    const { contents, key, hmac, digest, comment } = secret;
+    const binary = secret.binary || undefined;
+    const body = JSON.stringify({ contents, key, hmac, digest, comment, binary }) + "\n";
     try {
       await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
     } catch (e) {
@@ -200,10 +220,13 @@ async function readDir(dir: string): Promise<Deno.DirEntry[]> {
   }
 }
 
-async function* walk(dir: string): AsyncIterable<{ path: string; mtime?: Date }> {
+async function* walk(dir: string): AsyncIterable<{ path: string; mtime?: Date; size: number }> {
   for (const entry of await readDir(dir)) {
     const path = join(dir, entry.name);
     if (entry.isDirectory) yield* walk(path);
-    else if (entry.isFile) yield { path, mtime: (await Deno.stat(path)).mtime ?? undefined };
+    else if (entry.isFile) {
+      const info = await Deno.stat(path);
+      yield { path, mtime: info.mtime ?? undefined, size: info.size };
+    }
   }
 }
