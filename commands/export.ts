@@ -8,7 +8,13 @@ import { UsageError } from "../lib/core/errors.ts";
 import { FORMAT_NAMES, loadExporter } from "../plugins/registry.ts";
 import type { RenderOptions } from "../plugins/types.ts";
 import { printData, printMessage } from "./output.ts";
-import { outputKeys, parseSelection, readSelection, SELECTION_HELP } from "./selection.ts";
+import {
+  binaryKeys,
+  outputKeys,
+  parseSelection,
+  readSelection,
+  SELECTION_HELP,
+} from "./selection.ts";
 import { withStore } from "./session.ts";
 import { commandConfig, defineCommand } from "./global_options.ts";
 
@@ -82,6 +88,9 @@ Keys: dotenv and shell turn names into environment variable names (upper case,
 every other character '_'); other formats keep names. Two names giving one key
 are refused.
 
+Binary secrets (put --binary) are their base64 text in every format but k8s,
+whose Secret holds their bytes.
+
 Examples:
   creds3 export 'app/prod/*' --strip-prefix app/prod/ -f dotenv -o .env
   creds3 export 'app/*' env=prod -f k8s --name app --namespace web | kubectl apply -f -
@@ -107,8 +116,9 @@ Examples:
     format.render({}, render);
     await withStore(commandConfig(call.options), async (opened) => {
       const secrets = await readSelection(opened, selection, { version, skipErrors });
-      const keyed = outputKeys(secrets, { env: format.envKeys, keepNames, stripPrefix });
-      const text = format.render(keyed, render);
+      const keys = { env: format.envKeys, keepNames, stripPrefix };
+      const keyed = outputKeys(secrets, keys);
+      const text = format.render(keyed, { ...render, binaryKeys: binaryKeys(secrets, keys) });
       if (output === undefined) return await printData(text);
       await writeFileAtomic(output, new TextEncoder().encode(text));
       const count = `${secrets.length} secret${secrets.length === 1 ? "" : "s"}`;

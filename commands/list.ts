@@ -1,8 +1,9 @@
 /**
- * `creds3 list [pattern]`
+ * `creds3 list [pattern] [--latest] [-f text|json]`
  *
  * @module
  */
+import { entryJson, LISTING_FORMAT, printableJson } from "./listing.ts";
 import { printData } from "./output.ts";
 import { withStore } from "./session.ts";
 import { commandConfig, defineCommand } from "./global_options.ts";
@@ -14,13 +15,23 @@ export const listCommand = defineCommand({
   arguments: [
     { name: "[pattern]", description: "only names matching this; '*' matches any characters" },
   ],
+  options: [
+    { flags: "--latest", description: "only the latest version of each name" },
+    LISTING_FORMAT,
+  ],
   helpAfter: `
 Examples:
   creds3 list
-  creds3 list 'app/*'`,
+  creds3 list 'app/*'
+  creds3 list --latest
+  creds3 list -f json | jq -r '.[] | select(.version == "1") | .name'`,
   async run(call) {
     await withStore(commandConfig(call.options), async ({ creds }) => {
-      const entries = await creds.list(call.args.pattern);
+      const { pattern } = call.args;
+      const entries = call.options.latest ? await creds.latest(pattern) : await creds.list(pattern);
+      if (call.options.format === "json") {
+        return await printData(printableJson(entries.map(entryJson)));
+      }
       const width = Math.max(0, ...entries.map((e) => e.name.length));
       await printData(
         entries.map((e) => `${e.name.padEnd(width)} -- version ${e.version}\n`).join(""),

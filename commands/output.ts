@@ -16,6 +16,11 @@ export async function printData(text: string): Promise<void> {
   await writeAll(Deno.stdout, encoder.encode(text));
 }
 
+/** Writes bytes (a binary secret's value) to stdout, as they are. */
+export async function printBytes(bytes: Uint8Array): Promise<void> {
+  await writeAll(Deno.stdout, bytes);
+}
+
 /** Writes a message for the person at the terminal to stderr. */
 export function printMessage(text: string): void {
   const bytes = encoder.encode(text.endsWith("\n") ? text : text + "\n");

@@ -86,3 +86,9 @@ export function outputKeys(
     stripPrefix: options.stripPrefix,
   });
 }
+
+/** The output keys of the binary secrets among `secrets` (see {@linkcode outputKeys}). */
+export function binaryKeys(secrets: readonly Secret[], options: KeyOptions): string[] {
+  // A name maps to the same key alone as among the others.
+  return Object.keys(outputKeys(secrets.filter((s) => s.binary), options));
+}

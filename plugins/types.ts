@@ -14,6 +14,11 @@ export interface RenderOptions {
   labels?: Record<string, string>;
   /** Object annotations (`k8s`). */
   annotations?: Record<string, string>;
+  /**
+   * Keys whose values are the standard base64 text of bytes (binary secrets). Text formats
+   * print that text; `k8s` puts the bytes themselves in the Secret's `data`.
+   */
+  binaryKeys?: readonly string[];
 }
 
 /**

@@ -28,32 +28,46 @@ function utf8(bytes: Uint8Array, source: string): string {
  * since it is almost always a mistake (give `""` to store an empty secret).
  */
 export async function readValue(arg: string, stdin: StdinReader = readAllStdin): Promise<string> {
+  if (arg !== "-" && !arg.startsWith("@")) return arg;
+  const bytes = await readValueBytes(arg, stdin);
+  return utf8(bytes, arg === "-" ? "standard input" : `'${arg.slice(1)}'`);
+}
+
+/**
+ * The bytes of a value given as `@FILE` or `-` (standard input), for binary values; empty
+ * standard input is refused. Any other argument is a {@linkcode UsageError}.
+ */
+export async function readValueBytes(
+  arg: string,
+  stdin: StdinReader = readAllStdin,
+): Promise<Uint8Array> {
   if (arg === "-") {
     const bytes = await stdin();
     if (bytes.length === 0) {
       throw new UsageError("Standard input is empty", { reason: { type: "empty-stdin" } });
     }
-    return utf8(bytes, "standard input");
+    return bytes;
   }
-  if (arg.startsWith("@")) {
-    const path = arg.slice(1);
-    if (path === "") throw new UsageError("'@' names no file");
-    try {
-      return utf8(await Deno.readFile(path), `'${path}'`);
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-      const reason = e instanceof Deno.errors.NotFound
-        ? "it does not exist"
-        : e instanceof Deno.errors.IsADirectory
-        ? "it is a directory"
-        : e instanceof Deno.errors.PermissionDenied
-        ? "permission denied"
-        : (e as Error).message;
-      throw new UsageError(`Cannot read the value file '${path}': ${reason}`, {
-        reason: { type: "value-file-unreadable" },
-        code: osErrorCode(e),
-      });
-    }
+  if (!arg.startsWith("@")) {
+    throw new UsageError("A binary value is read from @FILE or standard input (-)", {
+      reason: { type: "binary-needs-file" },
+    });
   }
-  return arg;
+  const path = arg.slice(1);
+  if (path === "") throw new UsageError("'@' names no file");
+  try {
+    return await Deno.readFile(path);
+  } catch (e) {
+    const reason = e instanceof Deno.errors.NotFound
+      ? "it does not exist"
+      : e instanceof Deno.errors.IsADirectory
+      ? "it is a directory"
+      : e instanceof Deno.errors.PermissionDenied
+      ? "permission denied"
+      : (e as Error).message;
+    throw new UsageError(`Cannot read the value file '${path}': ${reason}`, {
+      reason: { type: "value-file-unreadable" },
+      code: osErrorCode(e),
+    });
+  }
 }
