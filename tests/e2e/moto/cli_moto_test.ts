@@ -5,12 +5,17 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { CopyObjectCommand, GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { defineCliSuite } from "../cli_suite.ts";
+import { defineVersionsSuite } from "../versions_suite.ts";
 import { motoBackend } from "../../helpers/backends.ts";
 import { runCli } from "../../helpers/cli.ts";
 import { awsEnv, createKmsKey, motoUrl, s3Client, uniqueName } from "../../helpers/moto.ts";
 
 defineCliSuite("moto", () => motoBackend());
 defineCliSuite("moto with prefix", () => motoBackend({ prefix: "app/prod/" }));
+defineVersionsSuite(
+  "moto versions",
+  () => motoBackend({ prefix: "team/", label: "creds3-versions" }),
+);
 
 Deno.test("moto: objects carry exactly the key, body and metadata of the format", async () => {
   const b = await motoBackend({ prefix: "team/" });
