@@ -67,7 +67,9 @@ export class DirectoryStore implements Store, SetupStore {
       const dir = this.#path(options.name);
       for (const entry of await readDir(dir)) {
         if (entry.isFile && !entry.name.startsWith(TEMP_PREFIX)) {
-          const info = await Deno.stat(join(dir, entry.name));
+          // Deleted since it was listed (by a concurrent delete or prune): not there.
+          const info = await statIfExists(join(dir, entry.name));
+          if (info === undefined) continue;
           yield {
             name: options.name,
             version: entry.name,
@@ -220,13 +222,23 @@ async function readDir(dir: string): Promise<Deno.DirEntry[]> {
   }
 }
 
+/** The file's information, or undefined when it no longer exists. */
+async function statIfExists(path: string): Promise<Deno.FileInfo | undefined> {
+  try {
+    return await Deno.stat(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  }
+}
+
 async function* walk(dir: string): AsyncIterable<{ path: string; mtime?: Date; size: number }> {
   for (const entry of await readDir(dir)) {
     const path = join(dir, entry.name);
     if (entry.isDirectory) yield* walk(path);
     else if (entry.isFile) {
-      const info = await Deno.stat(path);
-      yield { path, mtime: info.mtime ?? undefined, size: info.size };
+      const info = await statIfExists(path);
+      if (info !== undefined) yield { path, mtime: info.mtime ?? undefined, size: info.size };
     }
   }
 }
