@@ -244,6 +244,25 @@ Deno.test("k8s renders a v1 Secret whose data decodes to every tricky value", ()
   }
 });
 
+Deno.test("k8s puts a binary key's bytes in data; every other format its base64 text", () => {
+  const bytes = new Uint8Array([0, 255, 10, 0xc3, 0x28]);
+  const secrets = { blob: btoa(String.fromCharCode(...bytes)), text: "AAEC" };
+  const options = { name: "app", binaryKeys: ["blob"] };
+  const doc = parseYaml(exporter("k8s").render(secrets, options));
+  // The bytes themselves: the mounted file is the original file.
+  deepStrictEqual(new Uint8Array([...atob(doc.data.blob)].map((c) => c.charCodeAt(0))), bytes);
+  // A text value is its UTF-8, even when it looks like base64.
+  equal(decodeBase64(doc.data.text), "AAEC");
+  for (const format of exporterNames().filter((f) => f !== "k8s")) {
+    const e = exporter(format);
+    const keyed: Secrets = { [e.envKeys ? "BLOB" : "blob"]: secrets.blob };
+    equal(e.render(keyed, { binaryKeys: Object.keys(keyed) }), e.render(keyed), format);
+  }
+  refuses(() => exporter("k8s").render({ blob: "not base64!" }, options), "blob", [
+    "not base64!",
+  ]);
+});
+
 Deno.test("k8s writes namespace, labels and annotations", () => {
   const text = exporter("k8s").render({ "tls.key": "x" }, {
     name: "web.tls",
