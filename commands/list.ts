@@ -20,6 +20,10 @@ export const listCommand = defineCommand({
     LISTING_FORMAT,
   ],
   helpAfter: `
+One line per version, sorted by name then version. With -f json, an array of
+objects with name, version, lastModified (ISO 8601, UTC) and size in bytes
+where the store gives it, from the listing alone: no secret is read.
+
 Examples:
   creds3 list
   creds3 list 'app/*'

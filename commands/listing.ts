@@ -10,7 +10,7 @@ import type { VersionDetails } from "../lib/stores/store.ts";
 /** The `-f, --format` option of a command that prints a listing. */
 export const LISTING_FORMAT = {
   flags: "-f, --format <format>",
-  description: "text, or json: an array of objects (see docs/FORMAT.md, Listings)",
+  description: "output format",
   choices: ["text", "json"],
   default: "text",
 } as const;

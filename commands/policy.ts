@@ -14,7 +14,7 @@ export const policyCommand = defineCommand({
   arguments: [{
     name: "<role>",
     description:
-      "reader: get, getall, list, export, exec; writer: also put; admin: also delete and setup",
+      "reader: get, getall, list, keys, history, export, exec; writer: also put; admin: also delete, prune and setup",
     choices: POLICY_ROLES,
   }],
   helpAfter: `

@@ -1,6 +1,6 @@
 /**
  * The minimal IAM policies for the three ways of using a store: `reader` (get, getall, list,
- * export), `writer` (also put) and `admin` (also delete and setup). Pure: the caller resolves
+ * keys, history, export), `writer` (also put) and `admin` (also delete, prune and setup). Pure: the caller resolves
  * the account and the key ARN, or passes placeholders.
  *
  * @module

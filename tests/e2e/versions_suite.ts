@@ -218,6 +218,27 @@ export function defineVersionsSuite(label: string, makeBackend: () => Promise<Te
           strictEqual(meta["comment-base64"], toBase64(new TextEncoder().encode("née ✓")));
           strictEqual(meta["value-encoding"], "base64");
         }
+        // A comment another tool stored with control characters: printed escaped, exact in JSON.
+        const odd = "\u001b[31mred\nline";
+        await b.writeRaw(
+          "bin/blob",
+          "1",
+          b.label === "local" ? { ...raw, comment: odd } : {
+            ...raw,
+            metadata: {
+              ...raw.metadata as object,
+              "comment-base64": toBase64(new TextEncoder().encode(odd)),
+            },
+          },
+        );
+        match(
+          (await cli.ok("history", "bin/blob")).stdout,
+          / binary +\\u\{1b\}\[31mred\\u\{a\}line\n$/,
+        );
+        const exact: Listed[] = JSON.parse(
+          (await cli.ok("history", "bin/blob", "-f", "json")).stdout,
+        );
+        strictEqual(exact[0].comment, odd);
         // An unknown or malformed mark: nothing is printed.
         const damaged = b.label === "local"
           ? { ...raw, binary: "yes" }
