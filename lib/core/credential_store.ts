@@ -286,6 +286,24 @@ export class CredentialStore {
    * wildcards): all but the `keep` latest of each name, and with `before` only those written
    * before it. The latest version of a name is never deleted. Versions stored while it runs are
    * not listed, so never deleted. A pattern that matches nothing is a {@link NotFoundError}.
+   *
+   * @example Comment versions, read the history, keep the latest two
+   * ```ts
+   * import { CredentialStore, createMasterKey, LocalKeyProvider, MemoryStore } from "../../mod.ts";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const dir = await Deno.makeTempDir();
+   * await createMasterKey(`${dir}/master.key`);
+   * const creds = new CredentialStore(new MemoryStore(), new LocalKeyProvider(`${dir}/master.key`));
+   * for (const comment of ["first", "second", "third"]) {
+   *   await creds.put("db/password", `value ${comment}`, { autoversion: true, comment });
+   * }
+   * const pruned = await creds.prune("db/*", { keep: 2 });
+   * deepStrictEqual(pruned.deleted.map((e) => e.version), ["1"]);
+   * const history = await creds.history("db/password");
+   * deepStrictEqual(history.map((e) => [e.version, e.comment]), [["2", "second"], ["3", "third"]]);
+   * await Deno.remove(dir, { recursive: true });
+   * ```
    */
   async prune(pattern: string, options: PruneOptions): Promise<PruneResult> {
     if (pattern === "") throw new UsageError("The pattern is empty");
