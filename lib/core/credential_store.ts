@@ -48,7 +48,7 @@ import {
 } from "./names.ts";
 import { mapSettled } from "./pool.ts";
 import { readHistory } from "./history.ts";
-import { type PruneOptions, type PruneResult, selectPrunable } from "./prune.ts";
+import { checkKeep, type PruneOptions, type PruneResult, selectPrunable } from "./prune.ts";
 import type { Store, VersionDetails } from "../stores/store.ts";
 
 /** A secret as read: its name, the version read and the value. */
@@ -307,6 +307,7 @@ export class CredentialStore {
    */
   async prune(pattern: string, options: PruneOptions): Promise<PruneResult> {
     if (pattern === "") throw new UsageError("The pattern is empty");
+    checkKeep(options.keep);
     const entries = await this.list(pattern);
     const deleted = selectPrunable(entries, options);
     if (entries.length === 0) {

@@ -14,6 +14,7 @@ import type { VersionEntry } from "../../lib/core/names.ts";
 import { byRecency, selectPrunable } from "../../lib/core/prune.ts";
 import { createMasterKey, LocalKeyProvider } from "../../lib/keys/local.ts";
 import { MemoryStore } from "../../lib/stores/memory.ts";
+import type { Store } from "../../lib/stores/store.ts";
 import {
   detailsFromMetadata,
   fromMetadata,
@@ -184,6 +185,20 @@ Deno.test("prune: deletes what the rule selects, a dry run nothing; a pattern wi
     strictEqual(none.reason?.type, "no-match");
     await rejects(creds.prune("no/such", { keep: 1 }), /'no\/such' is not in memory:/);
     await rejects(creds.prune("app/*", { keep: 0 }), UsageError);
+    // A bad keep is refused before the store is listed.
+    let listed = 0;
+    const counted: Store = {
+      description: store.description,
+      list: (options) => (listed++, store.list(options)),
+      read: (name, version) => store.read(name, version),
+      create: (name, version, secret) => store.create(name, version, secret),
+      remove: (entries) => store.remove(entries),
+    };
+    const counting = new CredentialStore(counted, new LocalKeyProvider("/nonexistent/master.key"));
+    await rejects(counting.prune("app/*", { keep: 1.5 }), UsageError);
+    strictEqual(listed, 0);
+    strictEqual((await counting.prune("app/*", { keep: 1, dryRun: true })).deleted.length, 0);
+    strictEqual(listed, 1);
     await rejects(creds.prune("", { keep: 1 }), UsageError);
   });
 });
