@@ -113,14 +113,20 @@ export {
   type ReadOptions,
   type Secret,
 } from "./lib/core/credential_store.ts";
+export { valueBytes } from "./lib/core/binary.ts";
+export { MAX_COMMENT_BYTES, validateComment } from "./lib/core/comment.ts";
+export type { PruneOptions, PruneResult } from "./lib/core/prune.ts";
 
 export {
+  canDescribe,
   canSetup,
+  type DescribeStore,
   type ListOptions,
   type SetupStep,
   type SetupStore,
   type Store,
   type StoredSecret,
+  type VersionDetails,
 } from "./lib/stores/store.ts";
 export { DirectoryStore } from "./lib/stores/directory.ts";
 export { MemoryStore, type MemoryStoreOptions } from "./lib/stores/memory.ts";

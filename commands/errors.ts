@@ -201,9 +201,11 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
     case "value-missing":
       return "give it as an argument, @FILE, - for standard input, or -P to be asked for it";
     case "value-not-utf8":
-      return "secrets are stored as UTF-8 text: base64-encode binary data first";
+      return "store bytes as they are with --binary (from @FILE or -)";
     case "empty-stdin":
       return 'to store an empty secret, give "" as the value';
+    case "binary-needs-file":
+      return "give the bytes as @FILE, or pipe them in with '-'";
     case "value-file-unreadable":
       return "a value that starts with '@' names a file; pipe a literal one through '-'";
     case "no-terminal-for-value":

@@ -9,7 +9,13 @@ import { FORMAT_NAMES, loadExporter } from "../plugins/registry.ts";
 import { isRunnerExporter, type RenderOptions } from "../plugins/types.ts";
 import { printData, printMessage } from "./output.ts";
 import { runnerTarget, writeForRunner } from "./runner_export.ts";
-import { outputKeys, parseSelection, readSelection, SELECTION_HELP } from "./selection.ts";
+import {
+  binaryKeys,
+  outputKeys,
+  parseSelection,
+  readSelection,
+  SELECTION_HELP,
+} from "./selection.ts";
 import { withStore } from "./session.ts";
 import { commandConfig, defineCommand } from "./global_options.ts";
 
@@ -92,6 +98,9 @@ giving one key are refused, and so are variables that make programs run other
 code (PATH, LD_*, BASH_ENV, NODE_OPTIONS, PYTHON*... see docs/EXPORT.md) unless
 allowed one by one with --allow-var NAME.
 
+Binary secrets (put --binary) are their base64 text in every format but k8s,
+whose Secret holds their bytes.
+
 Examples:
   creds3 export 'app/prod/*' --strip-prefix app/prod/ -f dotenv -o .env
   creds3 export 'app/*' env=prod -f k8s --name app --namespace web | kubectl apply -f -
@@ -123,8 +132,13 @@ Examples:
     const runner = isRunnerExporter(format) ? runnerTarget(format, output) : undefined;
     await withStore(commandConfig(call.options), async (opened) => {
       const secrets = await readSelection(opened, selection, { version, skipErrors });
-      const keyed = outputKeys(secrets, { env: format.envKeys, keepNames, stripPrefix });
-      const text = format.render(keyed, { ...render, allowVars });
+      const keys = { env: format.envKeys, keepNames, stripPrefix };
+      const keyed = outputKeys(secrets, keys);
+      const text = format.render(keyed, {
+        ...render,
+        allowVars,
+        binaryKeys: binaryKeys(secrets, keys),
+      });
       if (runner !== undefined) return await writeForRunner(runner, keyed, text);
       // `-o -` is standard output, as `-` is wherever creds3 takes a file.
       if (output === undefined || output === "-") return await printData(text);

@@ -6,7 +6,8 @@
 import { parseContext } from "../lib/core/context.ts";
 import { isPattern } from "../lib/core/names.ts";
 import { jsonExporter } from "../plugins/json.ts";
-import { printData } from "./output.ts";
+import { valueBytes } from "../lib/core/binary.ts";
+import { printBytes, printData } from "./output.ts";
 import { readSecrets, toRecord, withStore } from "./session.ts";
 import { commandConfig, defineCommand } from "./global_options.ts";
 
@@ -23,9 +24,13 @@ export const getCommand = defineCommand({
     { flags: "-n, --noline", description: "do not print a newline after the value" },
   ],
   helpAfter: `
+A binary secret (put --binary) is written as its bytes, with no newline; with
+a '*' it is its base64 text in the JSON.
+
 Examples:
   export DB_PASSWORD=$(creds3 get db/password env=prod)
-  creds3 get 'app/prod/*'`,
+  creds3 get 'app/prod/*'
+  creds3 get tls/keystore > keystore.p12`,
   async run(call) {
     const { credential } = call.args;
     const { version } = call.options;
@@ -37,6 +42,7 @@ Examples:
         return;
       }
       const secret = await opened.creds.get(credential, { version, context });
+      if (secret.binary) return await printBytes(valueBytes(secret));
       await printData(call.options.noline ? secret.value : secret.value + "\n");
     });
   },

@@ -13,8 +13,11 @@ import { getCommand } from "./get.ts";
 import { getallCommand } from "./getall.ts";
 import { GLOBAL_OPTIONS } from "./global_options.ts";
 import { helpCommand } from "./help.ts";
+import { historyCommand } from "./history.ts";
+import { keysCommand } from "./keys.ts";
 import { listCommand } from "./list.ts";
 import { policyCommand } from "./policy.ts";
+import { pruneCommand } from "./prune.ts";
 import { putCommand } from "./put.ts";
 import { setupCommand } from "./setup.ts";
 
@@ -34,7 +37,10 @@ export function buildProgram(): ProgramSpec {
       getCommand,
       getallCommand,
       listCommand,
+      keysCommand,
+      historyCommand,
       deleteCommand,
+      pruneCommand,
       exportCommand,
       execCommand,
       policyCommand,

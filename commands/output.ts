@@ -17,6 +17,11 @@ export async function printData(text: string): Promise<void> {
   await writeAll(Deno.stdout, encoder.encode(text));
 }
 
+/** Writes bytes (a binary secret's value) to stdout, as they are. */
+export async function printBytes(bytes: Uint8Array): Promise<void> {
+  await writeAll(Deno.stdout, bytes);
+}
+
 /**
  * Writes a one-line message for the person at the terminal to stderr. Control characters (a
  * name from the store may hold an escape sequence, or a line feed that would forge a line)

@@ -16,8 +16,8 @@ export const policyCommand = defineCommand({
     "setting up the store",
   arguments: [{
     name: "<role>",
-    description: "reader: get, getall, list, export, exec; writer: also put; admin: also " +
-      "delete; setup: create and harden the bucket and the key",
+    description: "reader: get, getall, list, keys, history, export, exec; writer: also put; " +
+      "admin: also delete and prune; setup: create and harden the bucket and the key",
     choices: POLICY_ROLES,
   }, {
     name: "[context...]",

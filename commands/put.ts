@@ -1,12 +1,14 @@
 /**
- * `creds3 put credential value [context ...]`, or `creds3 put -P credential [context ...]`
+ * `creds3 put credential value [context ...]`, or `creds3 put -P credential [context ...]`,
+ * with `-c TEXT` a comment and with `--binary` the bytes of `@FILE` or `-`
  *
  * @module
  */
 import { parseContext } from "../lib/core/context.ts";
 import { UsageError } from "../lib/core/errors.ts";
 import { DEFAULT_DIGEST, WRITE_DIGESTS, writeDigest } from "../lib/core/envelope.ts";
-import { readValue } from "../lib/cli/input.ts";
+import { readValue, readValueBytes } from "../lib/cli/input.ts";
+import { MAX_COMMENT_BYTES, validateComment } from "../lib/core/comment.ts";
 import { validateName, validateVersion } from "../lib/core/names.ts";
 import { promptValue } from "../lib/cli/prompt.ts";
 import { printMessage } from "./output.ts";
@@ -40,6 +42,14 @@ export const putCommand = defineCommand({
       choices: WRITE_DIGESTS,
       default: DEFAULT_DIGEST,
     },
+    {
+      flags: "-c, --comment <text>",
+      description: `a note stored with this version (one line, at most ${MAX_COMMENT_BYTES} bytes)`,
+    },
+    {
+      flags: "--binary",
+      description: "store the bytes of @FILE or - as they are; get writes them back",
+    },
   ],
   // A value that starts with '-' would otherwise be echoed as an unknown option.
   secretArguments: {
@@ -50,12 +60,21 @@ Examples:
   creds3 put db/password 'correct horse' env=prod
   creds3 put -a api_key @key.txt
   creds3 put -P db/password env=prod
-  printf %s "$TOKEN" | creds3 put ci/token -`,
+  printf %s "$TOKEN" | creds3 put ci/token -
+  creds3 put -a db/password @new.txt -c 'rotated after the audit'
+  creds3 put tls/keystore @keystore.p12 --binary
+  openssl rand 32 | creds3 put app/signing-key - --binary`,
   async run(call) {
     const { credential, value, context } = call.args;
-    const { version, autoversion, prompt } = call.options;
+    const { version, autoversion, prompt, comment, binary } = call.options;
     validateName(credential);
     if (!autoversion) validateVersion(version);
+    if (comment !== undefined) validateComment(comment);
+    if (binary && (prompt || value === undefined || (value !== "-" && !value.startsWith("@")))) {
+      throw new UsageError("--binary reads the bytes from @FILE or standard input (-)", {
+        reason: { type: "binary-needs-file" },
+      });
+    }
     const pairs = prompt && value !== undefined ? [value, ...context] : context;
     if (prompt && value !== undefined && !value.includes("=")) {
       // Not echoed: it is most likely the value itself.
@@ -70,15 +89,18 @@ Examples:
     // reported before anyone types a secret or a pipe is drained.
     const config = commandConfig(call.options);
     // Without -P there is a value argument (checked above).
-    const text = prompt || value === undefined
+    const input = prompt || value === undefined
       ? await promptValue(credential)
+      : binary
+      ? await readValueBytes(value, { home: config.home })
       : await readValue(value, { home: config.home });
     await withStore(config, async ({ creds }) => {
-      const stored = await creds.put(credential, text, {
+      const stored = await creds.put(credential, input, {
         version,
         autoversion,
         context: ctx,
         digest,
+        comment,
       });
       printMessage(`Stored '${credential}' version ${stored}`);
     });

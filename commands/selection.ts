@@ -98,3 +98,9 @@ function mapOptions(options: KeyOptions): MapKeysOptions {
     stripPrefix: options.stripPrefix,
   };
 }
+
+/** The output keys of the binary secrets among `secrets` (see {@linkcode outputKeys}). */
+export function binaryKeys(secrets: readonly Secret[], options: KeyOptions): string[] {
+  // A name maps to the same key alone as among the others.
+  return Object.keys(outputKeys(secrets.filter((s) => s.binary), options));
+}

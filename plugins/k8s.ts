@@ -4,6 +4,7 @@
  * @module
  */
 
+import { fromBase64, toBase64 } from "../lib/core/encoding.ts";
 import { ExportError } from "../lib/core/errors.ts";
 import type { Exporter, RenderOptions } from "./types.ts";
 import { stringifyYaml, type YamlTree } from "./yaml.ts";
@@ -76,19 +77,20 @@ function metadata(options: RenderOptions): [string, YamlTree][] {
   return fields;
 }
 
-/** Base64 of the UTF-8 bytes of `value`. */
-function base64(value: string): string {
-  const bytes = new TextEncoder().encode(value);
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+/** Base64 of the bytes of a binary secret's value (its base64 text), checked. */
+function binaryData(key: string, value: string): string {
+  try {
+    return toBase64(fromBase64(value));
+  } catch {
+    throw new ExportError(`The value of binary key '${key}' is not standard base64`);
   }
-  return btoa(binary);
 }
 
 /**
  * Renders secrets as a Kubernetes `v1` `Secret` of type `Opaque`, values
- * base64-encoded under `data`, ready for `kubectl apply -f -`.
+ * base64-encoded under `data`, ready for `kubectl apply -f -`. The value of a
+ * key in `options.binaryKeys` is the base64 text of bytes: `data` holds those
+ * bytes, so the mounted file is the original file.
  *
  * `options.name` is required and must be a DNS-1123 subdomain; `namespace`
  * must be a DNS-1123 label; label and annotation keys must be qualified names
@@ -111,6 +113,7 @@ export const k8sExporter: Exporter = {
   render(secrets, options = {}) {
     const meta = metadata(options);
     const keys = Object.keys(secrets).sort();
+    const binary = new Set(options.binaryKeys ?? []);
     for (const key of keys) {
       if (
         key.length > 253 || !DATA_KEY.test(key) || key === "." || key === ".." ||
@@ -127,7 +130,17 @@ export const k8sExporter: Exporter = {
       ["kind", "Secret"],
       ["metadata", meta],
       ["type", "Opaque"],
-      ["data", keys.map((key) => [key, base64(secrets[key])] as const)],
+      [
+        "data",
+        keys.map((key) =>
+          [
+            key,
+            binary.has(key)
+              ? binaryData(key, secrets[key])
+              : toBase64(new TextEncoder().encode(secrets[key])),
+          ] as const
+        ),
+      ],
     ]);
   },
 };

@@ -19,6 +19,11 @@ export interface RenderOptions {
    * they can make programs run other code (see `dangerous_vars.ts`), which are refused otherwise.
    */
   allowVars?: readonly string[];
+  /**
+   * Keys whose values are the standard base64 text of bytes (binary secrets). Text formats
+   * print that text; `k8s` puts the bytes themselves in the Secret's `data`.
+   */
+  binaryKeys?: readonly string[];
 }
 
 /**

@@ -1,9 +1,10 @@
 /**
- * The minimal IAM policies for the ways of using a store: `reader` (get, getall, list, export,
- * exec), `writer` (also put), `admin` (also delete) and `setup` (create and harden the bucket and
- * the master key). Bucket-level actions control every prefix of the bucket, so the admin of a
- * prefix does not get them: `setup` is a role of its own, and only the admin of a whole bucket
- * also gets it. Pure: the caller resolves the account and the key ARN, or passes placeholders.
+ * The minimal IAM policies for the ways of using a store: `reader` (get, getall, list, keys,
+ * history, export, exec), `writer` (also put), `admin` (also delete and prune) and `setup` (create
+ * and harden the bucket and the master key). Bucket-level actions control every prefix of the
+ * bucket, so the admin of a prefix does not get them: `setup` is a role of its own, and only the
+ * admin of a whole bucket also gets it. Pure: the caller resolves the account and the key ARN, or
+ * passes placeholders.
  *
  * @module
  */

@@ -50,38 +50,52 @@ function expandHome(path: string, home: string | undefined): string {
  * named in the error: `@...` may be a value that happens to start with `@`.
  */
 export async function readValue(arg: string, options: ReadValueOptions = {}): Promise<string> {
+  if (arg !== "-" && !arg.startsWith("@")) return arg;
+  const bytes = await readValueBytes(arg, options);
+  return utf8(bytes, arg === "-" ? "standard input" : `'${arg.slice(1)}'`);
+}
+
+/**
+ * The bytes of a value given as `@FILE` or `-` (standard input), for binary values, exactly as
+ * they are; empty standard input is refused. Any other argument is a {@linkcode UsageError}.
+ */
+export async function readValueBytes(
+  arg: string,
+  options: ReadValueOptions = {},
+): Promise<Uint8Array> {
   if (arg === "-") {
     const bytes = await (options.stdin ?? readAllStdin)();
     if (bytes.length === 0) {
       throw new UsageError("Standard input is empty", { reason: { type: "empty-stdin" } });
     }
-    return utf8(bytes, "standard input");
+    return bytes;
   }
-  if (arg.startsWith("@")) {
-    const given = arg.slice(1);
-    if (given === "") throw new UsageError("'@' names no file");
-    const path = expandHome(given, options.home);
-    try {
-      return utf8(await Deno.readFile(path), `'${given}'`);
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-      // A file that exists is no secret of the command line: it may be named. One that does not
-      // may be a value typed with a leading '@', so it is not echoed.
-      const problem = e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory
-        ? undefined
-        : e instanceof Deno.errors.IsADirectory
-        ? "it is a directory"
-        : e instanceof Deno.errors.PermissionDenied
-        ? "permission denied"
-        : (e as Error).message;
-      throw new UsageError(
-        problem === undefined
-          ? `The value starts with '@', which names a file, and there is no such file ` +
-            `(the name is not shown: it may be the value itself)`
-          : `Cannot read the value file '${given}': ${problem}`,
-        { reason: { type: "value-file-unreadable" }, code: osErrorCode(e) },
-      );
-    }
+  if (!arg.startsWith("@")) {
+    throw new UsageError("A binary value is read from @FILE or standard input (-)", {
+      reason: { type: "binary-needs-file" },
+    });
   }
-  return arg;
+  const given = arg.slice(1);
+  if (given === "") throw new UsageError("'@' names no file");
+  const path = expandHome(given, options.home);
+  try {
+    return await Deno.readFile(path);
+  } catch (e) {
+    // A file that exists is no secret of the command line: it may be named. One that does not
+    // may be a value typed with a leading '@', so it is not echoed.
+    const problem = e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory
+      ? undefined
+      : e instanceof Deno.errors.IsADirectory
+      ? "it is a directory"
+      : e instanceof Deno.errors.PermissionDenied
+      ? "permission denied"
+      : (e as Error).message;
+    throw new UsageError(
+      problem === undefined
+        ? `The value starts with '@', which names a file, and there is no such file ` +
+          `(the name is not shown: it may be the value itself)`
+        : `Cannot read the value file '${given}': ${problem}`,
+      { reason: { type: "value-file-unreadable" }, code: osErrorCode(e) },
+    );
+  }
 }

@@ -21,6 +21,7 @@
  *
  * @module
  */
+import { validateComment } from "./comment.ts";
 import type { EncryptionContext } from "./context.ts";
 import { decodeUtf8, fromBase64, toBase64 } from "./encoding.ts";
 import {
@@ -52,13 +53,18 @@ import {
   type VersionEntry,
 } from "./names.ts";
 import { mapSettled, NotStarted } from "./pool.ts";
-import type { Store } from "../stores/store.ts";
+import { readHistory } from "./history.ts";
+import { checkKeep, type PruneOptions, type PruneResult, selectPrunable } from "./prune.ts";
+import type { Store, VersionDetails } from "../stores/store.ts";
 
 /** A secret as read: its name, the version read and the value. */
 export interface Secret {
   name: string;
   version: string;
+  /** The value; for a binary secret, the standard base64 text of its bytes. */
   value: string;
+  /** Present (true) when the value is the base64 text of bytes: see `valueBytes` in `binary.ts`. */
+  binary?: true;
 }
 
 /** A secret that could not be read, and why. */
@@ -76,6 +82,8 @@ export interface PutOptions {
   autoversion?: boolean;
   context?: EncryptionContext;
   digest?: Digest;
+  /** A note stored with the version (checked by `validateComment` before anything else). */
+  comment?: string;
 }
 
 /** Options of the reading methods. */
@@ -154,12 +162,16 @@ export class CredentialStore {
 
   /**
    * Seals and stores a value; returns the version stored. Never overwrites: an existing
-   * version is a {@link VersionExistsError}.
+   * version is a {@link VersionExistsError}. Bytes (a `Uint8Array`) are stored as a binary
+   * secret: the plaintext is their standard base64 text, and the stored version says so.
    */
-  async put(name: string, value: string, options: PutOptions = {}): Promise<string> {
+  async put(name: string, value: string | Uint8Array, options: PutOptions = {}): Promise<string> {
     validateName(name);
+    const { comment } = options;
+    if (comment !== undefined) validateComment(comment);
+    const binary = value instanceof Uint8Array;
     const context = options.context ?? {};
-    const plaintext = new TextEncoder().encode(value);
+    const plaintext = new TextEncoder().encode(binary ? toBase64(value) : value);
     let dataKey: DataKey | undefined;
     let sealed: SealedValue;
     try {
@@ -169,7 +181,12 @@ export class CredentialStore {
       plaintext.fill(0);
       dataKey?.plaintext.fill(0);
     }
-    const stored = { ...sealed, key: toBase64(dataKey.wrapped) };
+    const stored = {
+      ...sealed,
+      key: toBase64(dataKey.wrapped),
+      ...(comment === undefined ? {} : { comment }),
+      ...(binary ? { binary } : {}),
+    };
     if (!options.autoversion) {
       const version = validateVersion(options.version ?? "1");
       await this.store.create(name, version, stored);
@@ -232,7 +249,7 @@ export class CredentialStore {
         plaintext = await openEnvelope(stored, dataKey);
         const value = decodeUtf8(plaintext);
         if (value === undefined) throw new IntegrityError("The value is not valid UTF-8");
-        return { name, version, value };
+        return stored.binary ? { name, version, value, binary: true } : { name, version, value };
       } finally {
         dataKey.fill(0);
         plaintext?.fill(0);
@@ -310,6 +327,60 @@ export class CredentialStore {
       if (matches(entry.name)) entries.push(entry);
     }
     return sortEntries(entries);
+  }
+
+  /**
+   * Every version of exactly `name` with the date it was written and what is stored beside its
+   * value (comment, binary), sorted. A name with no version is a {@link NotFoundError}.
+   */
+  async history(name: string): Promise<VersionDetails[]> {
+    if (name === "" || isPattern(name)) {
+      throw new UsageError(`'${name}' is not a credential name: history takes one exact name`);
+    }
+    checkStoredName(name);
+    return await readHistory(this.store, name, { concurrency: this.concurrency });
+  }
+
+  /**
+   * Deletes the old versions of every name matching `pattern` (an exact name, or `*`
+   * wildcards): all but the `keep` latest of each name, and with `before` only those written
+   * before it. The latest version of a name is never deleted. Versions stored while it runs are
+   * not listed, so never deleted. A pattern that matches nothing is a {@link NotFoundError}.
+   *
+   * @example Comment versions, read the history, keep the latest two
+   * ```ts
+   * import { CredentialStore, createMasterKey, LocalKeyProvider, MemoryStore } from "../../mod.ts";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const dir = await Deno.makeTempDir();
+   * await createMasterKey(`${dir}/master.key`);
+   * const creds = new CredentialStore(new MemoryStore(), new LocalKeyProvider(`${dir}/master.key`));
+   * for (const comment of ["first", "second", "third"]) {
+   *   await creds.put("db/password", `value ${comment}`, { autoversion: true, comment });
+   * }
+   * const pruned = await creds.prune("db/*", { keep: 2 });
+   * deepStrictEqual(pruned.deleted.map((e) => e.version), ["1"]);
+   * const history = await creds.history("db/password");
+   * deepStrictEqual(history.map((e) => [e.version, e.comment]), [["2", "second"], ["3", "third"]]);
+   * await Deno.remove(dir, { recursive: true });
+   * ```
+   */
+  async prune(pattern: string, options: PruneOptions): Promise<PruneResult> {
+    if (pattern === "") throw new UsageError("The pattern is empty");
+    checkKeep(options.keep);
+    const entries = await this.list(pattern);
+    const deleted = selectPrunable(entries, options);
+    if (entries.length === 0) {
+      throw new NotFoundError(
+        isPattern(pattern)
+          ? `No credential matches '${pattern}'`
+          : `Credential '${pattern}' is not in ${this.store.description}`,
+        isPattern(pattern) ? { reason: { type: "no-match" } } : { secret: { name: pattern } },
+      );
+    }
+    if (!options.dryRun && deleted.length > 0) await this.store.remove(deleted);
+    const names = new Set(entries.map((e) => e.name)).size;
+    return { deleted, names, kept: entries.length - deleted.length };
   }
 
   /** Deletes every version of exactly `name`, or one version; returns what was deleted. */

@@ -145,6 +145,8 @@ export interface VersionEntry {
   version: string;
   /** When the object was last written; used only when versions are not all integers. */
   modified?: Date;
+  /** The stored object's size in bytes, when the listing gives it. */
+  size?: number;
 }
 
 /**

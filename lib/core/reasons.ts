@@ -86,6 +86,8 @@ export type CommandLineReason =
   | { type: "value-not-utf8" }
   /** Standard input gave an empty value. */
   | { type: "empty-stdin" }
+  /** A binary value was given other than as a file or standard input. */
+  | { type: "binary-needs-file" }
   /** The value file (`@FILE`) cannot be read. */
   | { type: "value-file-unreadable" }
   /** No terminal to ask for the value on. */

@@ -1,10 +1,10 @@
 /**
  * The local directory store: one JSON file per version holding the four fields of the format,
- * at `<dir>/<name>/@<version>`, each `/`-separated segment of the name a folder (see
- * ./directory/layout.ts for the layout, and how names become file names valid on every OS).
- * Files are 0600, folders 0700; new versions are written to a temporary file and then
- * hard-linked into place, which fails if the version exists, so two writers can never both
- * win and a reader never sees a half-written file.
+ * and `comment` and `binary` when set (`docs/FORMAT.md`), at `<dir>/<name>/@<version>`, each
+ * `/`-separated segment of the name a folder (see ./directory/layout.ts for the layout, and how
+ * names become file names valid on every OS). Files are 0600, folders 0700; new versions are
+ * written to a temporary file and then hard-linked into place, which fails if the version
+ * exists, so two writers can never both win and a reader never sees a half-written file.
  *
  * Versions stored in the earlier layout (`<dir>/<name>/<version>`) are read, listed and
  * deleted where they are; new versions are always written in the current layout.
@@ -123,15 +123,30 @@ export class DirectoryStore implements Store, SetupStore {
         });
       }
     }
-    const { contents, key, hmac, digest } = data as unknown as StoredSecret;
-    return { contents, key, hmac, digest };
+    const { contents, key, hmac, digest, comment, binary } = data as unknown as StoredSecret;
+    const malformed = comment !== undefined && typeof comment !== "string" ||
+      binary !== undefined && typeof binary !== "boolean";
+    if (malformed) {
+      const message = `Version ${version} of '${name}' has a malformed comment or binary field`;
+      throw new IntegrityError(message, { secret: { name, version } });
+    }
+    return {
+      contents,
+      key,
+      hmac,
+      digest,
+      ...(comment === undefined ? {} : { comment }),
+      ...(binary ? { binary } : {}),
+    };
   }
 
   async create(name: string, version: string, secret: StoredSecret): Promise<void> {
     await this.#checkRoot();
     const [rel, earlier] = this.#places(name, version);
-    const { contents, key, hmac, digest } = secret;
-    const body = new TextEncoder().encode(JSON.stringify({ contents, key, hmac, digest }) + "\n");
+    const { contents, key, hmac, digest, comment } = secret;
+    const binary = secret.binary || undefined;
+    const record = { contents, key, hmac, digest, comment, binary };
+    const body = new TextEncoder().encode(JSON.stringify(record) + "\n");
     await refuseCaseVariants(this.#tree, name, version);
     for (let attempt = 1;; attempt++) {
       try {

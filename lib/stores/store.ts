@@ -6,10 +6,23 @@
 import type { SealedValue } from "../core/envelope.ts";
 import type { VersionEntry } from "../core/names.ts";
 
-/** One stored version: the sealed value and its wrapped data key, exactly the format's fields. */
+/**
+ * One stored version: the sealed value and its wrapped data key, exactly the format's fields,
+ * and what may be stored beside them (neither is covered by the HMAC; see `docs/FORMAT.md`).
+ */
 export interface StoredSecret extends SealedValue {
   /** Standard base64 of the wrapped data key. */
   key: string;
+  /** A note on this version: Unicode text checked by `validateComment` (lib/core/comment.ts). */
+  comment?: string;
+  /** The plaintext is the base64 text of arbitrary bytes (absent: UTF-8 text). */
+  binary?: boolean;
+}
+
+/** A version as a listing reports it, with what is stored beside its value. */
+export interface VersionDetails extends VersionEntry {
+  comment?: string;
+  binary?: boolean;
 }
 
 /** What to list: every version of exactly one name, or every name starting with a prefix. */
@@ -61,6 +74,21 @@ export interface SetupStore {
    * differ only with `fix`. Returns one step per check, in order.
    */
   setup(options?: SetupOptions): Promise<SetupStep[]>;
+}
+
+/**
+ * Optional ability: the details of every version of one name at less cost than reading each
+ * version (S3: a HeadObject per version instead of a GetObject). Without it, the credential store
+ * reads each version.
+ */
+export interface DescribeStore {
+  /** Every version of exactly `name` with its details, in no set order; none when it has none. */
+  describeVersions(name: string, options?: { concurrency?: number }): Promise<VersionDetails[]>;
+}
+
+/** Whether a store can describe versions without reading them. */
+export function canDescribe(store: Store): store is Store & DescribeStore {
+  return typeof (store as Partial<DescribeStore>).describeVersions === "function";
 }
 
 /** Whether a store can set itself up. */

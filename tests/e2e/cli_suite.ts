@@ -8,9 +8,15 @@ import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { tamper, type TestBackend } from "../helpers/backends.ts";
 import { runCli } from "../helpers/cli.ts";
 
-/** Registers the suite under `label` with a factory for fresh backends. */
-export function defineCliSuite(label: string, makeBackend: () => Promise<TestBackend>): void {
-  function test(name: string, fn: (cli: Cli, backend: TestBackend) => Promise<void>) {
+/** A test of a suite: it runs on a fresh backend, cleaned up afterwards. */
+export type SuiteTest = (
+  name: string,
+  fn: (cli: Cli, backend: TestBackend) => Promise<void>,
+) => void;
+
+/** Registers tests named `label: ...`, each on a fresh backend from `makeBackend`. */
+export function suiteTest(label: string, makeBackend: () => Promise<TestBackend>): SuiteTest {
+  return (name, fn) => {
     Deno.test(`${label}: ${name}`, async () => {
       const backend = await makeBackend();
       try {
@@ -19,7 +25,12 @@ export function defineCliSuite(label: string, makeBackend: () => Promise<TestBac
         await backend.cleanup();
       }
     });
-  }
+  };
+}
+
+/** Registers the suite under `label` with a factory for fresh backends. */
+export function defineCliSuite(label: string, makeBackend: () => Promise<TestBackend>): void {
+  const test = suiteTest(label, makeBackend);
 
   test("setup twice is harmless, then put and get need no extra flags", async (cli) => {
     const again = await cli.ok("setup");
@@ -293,7 +304,8 @@ export function defineCliSuite(label: string, makeBackend: () => Promise<TestBac
   });
 }
 
-interface Cli {
+/** The CLI on one backend: `run` returns what it did, `ok` also requires exit 0. */
+export interface Cli {
   run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   ok(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
 }

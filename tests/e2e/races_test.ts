@@ -1,15 +1,18 @@
 /**
  * Concurrent writers, on moto and on the local directory store: 32 concurrent `put -a` of one
  * name land on 32 distinct consecutive versions, none lost; of two concurrent `put -v 5`
- * exactly one wins. The stores' create-only writes are also raced directly, in one process,
+ * exactly one wins; `put -a` while `prune` runs never loses its version. The stores'
+ * create-only writes, and pruning against writers, are also raced directly, in one process,
  * where the writers are truly simultaneous.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
+import { CredentialStore } from "../../lib/core/credential_store.ts";
 import { VersionExistsError } from "../../lib/core/errors.ts";
+import { createMasterKey, LocalKeyProvider } from "../../lib/keys/local.ts";
 import { DirectoryStore } from "../../lib/stores/directory.ts";
 import { S3Store } from "../../lib/stores/s3/store.ts";
 import type { Store, StoredSecret } from "../../lib/stores/store.ts";
-import { localAndMoto, motoBucket } from "../helpers/backends.ts";
+import { localAndMoto, motoBucket, type TestBackend } from "../helpers/backends.ts";
 import { runCli } from "../helpers/cli.ts";
 import { s3Client } from "../helpers/moto.ts";
 
@@ -71,6 +74,116 @@ for (const [label, makeBackend] of localAndMoto("creds3-race")) {
     }
   });
 }
+
+/** Old versions 1 to `count` of `name`: copies of one stored version (prune reads none). */
+async function seedOldVersions(backend: TestBackend, name: string, count: number) {
+  const r = await runCli(["put", "-v", "1", name, "old-value"], { env: backend.env });
+  strictEqual(r.code, 0, r.stderr);
+  const fields = await backend.read(name, "1");
+  for (let v = 2; v <= count; v += 10) {
+    const batch = Array.from({ length: Math.min(10, count - v + 1) }, (_, i) => v + i);
+    await Promise.all(batch.map((version) => backend.write(name, String(version), fields)));
+  }
+}
+
+for (const [label, makeBackend] of localAndMoto("creds3-prune-race")) {
+  Deno.test(`races (${label}): put -a while prune runs never loses its version`, async () => {
+    const backend = await makeBackend();
+    const cli = (...args: string[]) => runCli(args, { env: backend.env });
+    const OLD = 40;
+    const WRITERS = 16;
+    try {
+      await seedOldVersions(backend, "race/pruned", OLD);
+      // Every prune keeps more versions than the writers add: the versions they write are all
+      // among the latest, so only a prune that deleted what it had not listed could take one.
+      const keep = String(WRITERS + 1);
+      let writing = true;
+      const puts = Promise.all(
+        Array.from({ length: WRITERS }, (_, i) => cli("put", "-a", "race/pruned", `new-${i}`)),
+      ).finally(() => writing = false);
+      const pruned: string[][] = [];
+      const prunes = (async () => {
+        while (writing || pruned.length < 3) {
+          const r = await cli("prune", "race/pruned", "--keep", keep, "-f", "json");
+          strictEqual(r.code, 0, r.stderr);
+          pruned.push(JSON.parse(r.stdout).map((e: { version: string }) => e.version));
+        }
+      })();
+      const [runs] = await Promise.all([puts, prunes]);
+      const written = new Map<string, string>();
+      runs.forEach((r, i) => {
+        strictEqual(r.code, 0, r.stderr);
+        written.set(r.stderr.match(/version (\d+)/)![1], `new-${i}`);
+      });
+      strictEqual(written.size, WRITERS);
+      const deleted = pruned.flat();
+      ok(deleted.length > 0, "the prunes deleted nothing: the race was not run");
+      for (const [version, value] of written) {
+        ok(!deleted.includes(version), `prune reported deleting version ${version} of a writer`);
+        strictEqual((await cli("get", "race/pruned", "-v", version)).stdout, `${value}\n`);
+      }
+      // What is left: the latest versions, the writers' among them.
+      const left = (await cli("list", "race/pruned")).stdout.trimEnd().split("\n");
+      strictEqual(left.length, Number(keep), left.join("\n"));
+    } finally {
+      await backend.cleanup();
+    }
+  });
+}
+
+/** Races 64 `put -a` with back-to-back prunes on one store, in one process. */
+async function racePrune(store: Store): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "creds3-race-key-" });
+  try {
+    await createMasterKey(`${dir}/master.key`);
+    const creds = new CredentialStore(store, new LocalKeyProvider(`${dir}/master.key`));
+    for (let v = 1; v <= 30; v++) await creds.put("p/name", `old-${v}`, { version: String(v) });
+    const WRITERS = 64;
+    let writing = true;
+    let deleted = 0;
+    const puts = Promise.all(
+      Array.from(
+        { length: WRITERS },
+        (_, i) =>
+          creds.put("p/name", `new-${i}`, { autoversion: true }).then((v) => [v, `new-${i}`]),
+      ),
+    ).finally(() => writing = false);
+    const prunes = (async () => {
+      while (writing) {
+        deleted += (await creds.prune("p/name", { keep: WRITERS + 1 })).deleted.length;
+      }
+    })();
+    const [written] = await Promise.all([puts, prunes]);
+    ok(deleted > 0, "the prunes deleted nothing: the race was not run");
+    strictEqual(new Set(written.map(([v]) => v)).size, WRITERS);
+    for (const [version, value] of written) {
+      strictEqual((await creds.get("p/name", { version })).value, value);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("races: prune against 64 writers on the directory store, in one process", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "creds3-race-dir-" });
+  try {
+    const store = new DirectoryStore(`${dir}/store`);
+    await store.setup();
+    await racePrune(store);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("races: prune against 64 writers on S3 (moto), in one process", async () => {
+  const { url, bucket } = await motoBucket("creds3-race-prune");
+  const client = s3Client(url);
+  try {
+    await racePrune(new S3Store(client, bucket, "p/"));
+  } finally {
+    client.destroy();
+  }
+});
 
 const sealed = (i: number): StoredSecret => ({
   contents: btoa(`ciphertext-${i}`),

@@ -35,6 +35,13 @@ export interface TestBackend {
   read(name: string, version: string): Promise<Fields>;
   /** Replaces one stored version with exactly these fields (absent ones are removed). */
   write(name: string, version: string, fields: Partial<Fields>): Promise<void>;
+  /**
+   * One stored version as it is: the directory store's JSON record, or an S3 object's
+   * `{ body, metadata }` (all user metadata, the format's and any other).
+   */
+  raw(name: string, version: string): Promise<Record<string, unknown>>;
+  /** Replaces one stored version with exactly this raw record (the shape {@link raw} gives). */
+  writeRaw(name: string, version: string, record: Record<string, unknown>): Promise<void>;
   /** Everything stored (and, locally, the master key), to compare before and after. */
   snapshot(): Promise<Record<string, unknown>>;
   cleanup(): Promise<void>;
@@ -101,6 +108,9 @@ export async function localBackend(options: LocalOptions = {}): Promise<LocalBac
     read: async (name, version) => JSON.parse(await Deno.readTextFile(file(name, version))),
     write: (name, version, fields) =>
       Deno.writeTextFile(file(name, version), JSON.stringify(fields)),
+    raw: async (name, version) => JSON.parse(await Deno.readTextFile(file(name, version))),
+    writeRaw: (name, version, record) =>
+      Deno.writeTextFile(file(name, version), JSON.stringify(record)),
     snapshot: () => tree(home),
     cleanup: () => Deno.remove(home, { recursive: true }),
   };
@@ -141,6 +151,20 @@ function objects(s3: S3Client, bucket: string, prefix: string) {
           Key: key(name, version),
           Body: new TextEncoder().encode(contents ?? ""),
           Metadata: meta as Record<string, string>,
+        }),
+      );
+    },
+    async raw(name: string, version: string): Promise<Record<string, unknown>> {
+      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key(name, version) }));
+      return { body: await out.Body!.transformToString(), metadata: out.Metadata ?? {} };
+    },
+    async writeRaw(name: string, version: string, record: Record<string, unknown>) {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key(name, version),
+          Body: new TextEncoder().encode(String(record.body)),
+          Metadata: record.metadata as Record<string, string>,
         }),
       );
     },

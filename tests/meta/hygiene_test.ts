@@ -106,6 +106,7 @@ for (const makeBackend of [localHygiene, motoHygiene]) {
       dash: `-hygiene-dash-${tag}`,
       dashD: `-dhygiene-digest-${tag}`,
     };
+    const binary = crypto.getRandomValues(new Uint8Array(48));
     const stderrs: { args: string[]; stderr: string }[] = [];
     const cli = async (args: string[], stdin?: string) => {
       const r = await runCli([...args, "--debug"], { env: b.env, stdin });
@@ -125,6 +126,7 @@ for (const makeBackend of [localHygiene, motoHygiene]) {
     };
     try {
       await Deno.writeTextFile(`${dir}/value.txt`, values.file);
+      await Deno.writeFile(`${dir}/value.bin`, binary);
       // Writes: nothing on stdout.
       for (
         const args of [
@@ -133,6 +135,7 @@ for (const makeBackend of [localHygiene, motoHygiene]) {
           ["put", "hyg/two", values.two, "env=prod"],
           ["put", "-d", "SHA512", "hyg/three", values.three],
           ["put", "hyg/file", `@${dir}/value.txt`],
+          ["put", "hyg/bin", `@${dir}/value.bin`, "--binary", "-c", "a made-up keystore"],
         ]
       ) strictEqual((await ok0(args)).stdout, "");
       strictEqual((await ok0(["put", "hyg/stdin", "-"], values.stdin)).stdout, "");
@@ -144,6 +147,7 @@ for (const makeBackend of [localHygiene, motoHygiene]) {
         ["hyg/three", "1", {}],
         ["hyg/file", "1", {}],
         ["hyg/stdin", "1", {}],
+        ["hyg/bin", "1", {}],
       ];
       const dataKeys: Uint8Array[] = [];
       for (const [name, version, context] of stored) {
@@ -158,6 +162,11 @@ for (const makeBackend of [localHygiene, motoHygiene]) {
       await ok0(["get", "hyg/two", "env=prod"]);
       await ok0(["get", "hyg/th*"]);
       await ok0(["list"]);
+      await ok0(["list", "--latest", "-f", "json"]);
+      await ok0(["keys"]);
+      await ok0(["history", "hyg/one", "-f", "json"]);
+      await ok0(["get", "hyg/bin"]);
+      await ok0(["prune", "hyg/*", "--keep", "1", "--dry-run"]);
       for (const format of ["json", "yaml", "csv", "dotenv"]) {
         await ok0(["getall", "--skip-errors", "-f", format]);
       }
@@ -178,6 +187,9 @@ for (const makeBackend of [localHygiene, motoHygiene]) {
       await fails(["put", "hyg/new", "env=prod", values.misplaced]);
       await fails(["put", "hyg/new", values.dash]);
       await fails(["put", "hyg/new", values.dashD]);
+      await fails(["put", "hyg/new", values.misplaced, "--binary"]);
+      await fails(["put", "hyg/new", `@${dir}/value.bin`]);
+      await fails(["prune", "hyg/*", "--keep", "0"]);
       await fails(["put", "hyg/new", "some-other-value", "-k", b.badKey]);
       // KMS finds the key from the ciphertext itself, so only a local key can be wrong on get.
       if (b.label === "local") await fails(["get", "hyg/one", "-k", b.badKey]);
@@ -214,6 +226,7 @@ for (const makeBackend of [localHygiene, motoHygiene]) {
       // The search.
       const secrets = [
         ...Object.values(values).flatMap((v) => forms(v)),
+        ...forms(binary),
         ...dataKeys.flatMap((k) => forms(k)),
         ...b.credentials,
       ];

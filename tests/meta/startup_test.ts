@@ -145,7 +145,16 @@ Deno.test("startup: --help, --version and the local store load neither the AWS S
       );
     }
     succeeded(await run(poisoned, ["list", ...local]), "local list");
-    succeeded(await run(poisoned, ["delete", ...local, "app/db", "-v", "1"]), "local delete");
+    for (const args of [["list", "--latest", "-f", "json"], ["keys"], ["history", "app/db"]]) {
+      succeeded(await run(poisoned, [...args, ...local]), `local ${args.join(" ")}`);
+    }
+    await Deno.writeFile(`${poisoned.dir}/blob`, new Uint8Array([0, 255]));
+    const binary = ["app/blob", `@${poisoned.dir}/blob`, "--binary", "-c", "a note"];
+    succeeded(await run(poisoned, ["put", ...local, ...binary]), "local put --binary -c");
+    succeeded(await run(poisoned, ["get", ...local, "app/blob"]), "local get of a binary secret");
+    succeeded(await run(poisoned, ["prune", ...local, "app/*", "--keep", "1"]), "local prune");
+    succeeded(await run(poisoned, ["put", ...local, "-a", "app/db", "made-up-3"]), "local put -a");
+    succeeded(await run(poisoned, ["delete", ...local, "app/db", "-v", "2"]), "local delete");
 
     // Controls: where the poisoned packages are needed, the same map makes the command fail.
     const yaml = await run(poisoned, ["getall", ...local, "-f", "yaml"]);
@@ -156,7 +165,7 @@ Deno.test("startup: --help, --version and the local store load neither the AWS S
     strictEqual(s3.code, 1, s3.stderr);
     match(s3.stderr, /startup test: '@aws-sdk\/[a-z0-9-]+' was loaded/);
     // An MD5 HMAC (an old writer's object) is the one local read that needs node:crypto.
-    const file = `${store}/app/db/@2`;
+    const file = `${store}/app/db/@3`;
     const stored = JSON.parse(await Deno.readTextFile(file));
     await Deno.writeTextFile(file, JSON.stringify({ ...stored, digest: "MD5" }));
     const md5 = await run(poisoned, ["get", ...local, "app/db"]);

@@ -14,6 +14,7 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { parse as parseDotenv } from "dotenv";
 import { parse as parseYaml } from "yaml";
 import { exporter, exporterNames, ExportError, exporters } from "../../plugins/mod.ts";
+import { createGithubExporter } from "../../plugins/github.ts";
 import { isRunnerExporter } from "../../plugins/types.ts";
 import { DOTENV_REFUSED, TRICKY } from "../data/tricky_values.ts";
 import {
@@ -266,6 +267,28 @@ Deno.test("k8s renders a v1 Secret whose data decodes to every tricky value", ()
       ALL,
     );
   }
+});
+
+Deno.test("k8s puts a binary key's bytes in data; every other format its base64 text", () => {
+  const bytes = new Uint8Array([0, 255, 10, 0xc3, 0x28]);
+  const secrets = { blob: btoa(String.fromCharCode(...bytes)), text: "AAEC" };
+  const options = { name: "app", binaryKeys: ["blob"] };
+  const doc = parseYaml(exporter("k8s").render(secrets, options));
+  // The bytes themselves: the mounted file is the original file.
+  deepStrictEqual(new Uint8Array([...atob(doc.data.blob)].map((c) => c.charCodeAt(0))), bytes);
+  // A text value is its UTF-8, even when it looks like base64.
+  equal(decodeBase64(doc.data.text), "AAEC");
+  for (const format of exporterNames().filter((f) => f !== "k8s")) {
+    // github draws a random heredoc delimiter per block: one fixed delimiter for comparing.
+    const e = format === "github"
+      ? createGithubExporter({ delimiter: () => "EOF_1" })
+      : exporter(format);
+    const keyed: Secrets = { [e.envKeys ? "BLOB" : "blob"]: secrets.blob };
+    equal(e.render(keyed, { binaryKeys: Object.keys(keyed) }), e.render(keyed), format);
+  }
+  refuses(() => exporter("k8s").render({ blob: "not base64!" }, options), "blob", [
+    "not base64!",
+  ]);
 });
 
 Deno.test("k8s writes namespace, labels and annotations", () => {

@@ -41,7 +41,7 @@ function child(parent: string | undefined, segment: string | undefined): string 
   return parent === "" ? segment : `${parent}/${segment}`;
 }
 
-/** Every stored version that matches `options`, with its modification time. */
+/** Every stored version that matches `options`, with its modification time and size in bytes. */
 export async function listVersions(
   tree: StoreTree,
   options: ListOptions,
@@ -87,7 +87,7 @@ export async function listVersions(
     if (!entry.name.startsWith(prefix)) continue;
     // A version deleted since it was listed is left out.
     const info = await lstatOrMissing(tree.path(rel));
-    if (info) entries.push({ ...entry, modified: info.mtime ?? undefined });
+    if (info) entries.push({ ...entry, modified: info.mtime ?? undefined, size: info.size });
   }
   return entries;
 }

@@ -10,22 +10,25 @@ import { DEFAULT_REGION } from "../../aws/arn.ts";
 import { awsErrorCode, describeAwsError, httpStatus, noCredentials } from "../../aws/errors.ts";
 import {
   Creds3Error,
-  IntegrityError,
   NotFoundError,
   type Reason,
   StoreError,
   VersionExistsError,
 } from "../../core/errors.ts";
 import type { VersionEntry } from "../../core/names.ts";
+import { mapSettled } from "../../core/pool.ts";
 import type {
+  DescribeStore,
   ListOptions,
   SetupOptions,
   SetupStep,
   SetupStore,
   Store,
   StoredSecret,
+  VersionDetails,
 } from "../store.ts";
 import { splitKey } from "../store.ts";
+import { detailsFromMetadata, fromMetadata, toMetadata } from "./metadata.ts";
 
 const DELETE_BATCH = 1000;
 
@@ -40,7 +43,7 @@ export interface S3StoreOptions {
 }
 
 /** A store in an S3 bucket, under an optional prefix (empty or ending with `/`). */
-export class S3Store implements Store, SetupStore {
+export class S3Store implements Store, SetupStore, DescribeStore {
   readonly description: string;
 
   constructor(
@@ -94,7 +97,7 @@ export class S3Store implements Store, SetupStore {
         const parsed = splitKey(object.Key.slice(this.prefix.length));
         if (!parsed) continue;
         if (options.name !== undefined && parsed.name !== options.name) continue;
-        yield { ...parsed, modified: object.LastModified };
+        yield { ...parsed, modified: object.LastModified, size: object.Size };
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -108,29 +111,54 @@ export class S3Store implements Store, SetupStore {
         new GetObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}${name}/${version}` }),
       );
     } catch (e) {
-      if (
-        awsErrorCode(e) === "NoSuchKey" ||
-        httpStatus(e) === 404 && awsErrorCode(e) !== "NoSuchBucket"
-      ) {
-        throw new NotFoundError(`Version ${version} of '${name}' is not in ${this.description}`, {
-          secret: { name, version },
-        });
-      }
-      this.#fail("GetObject", e);
+      this.#failRead("GetObject", name, version, e);
     }
     const contents = (await out.Body?.transformToString("utf-8")) ?? "";
-    const meta = out.Metadata ?? {};
-    // The original always writes all three; a missing one (digest too: falling back to a
-    // default would let whoever can write the bucket pick the digest) is tampering.
-    for (const field of ["key", "hmac", "digest"]) {
-      if (typeof meta[field] !== "string") {
-        throw new IntegrityError(
-          `Version ${version} of '${name}' has no '${field}' metadata: it was altered, or not written by creds3`,
-          { secret: { name, version } },
-        );
-      }
+    return fromMetadata(contents, out.Metadata ?? {}, { name, version });
+  }
+
+  /** A missing object is a NotFoundError; anything else fails as {@link #fail} says. */
+  #failRead(action: string, name: string, version: string, e: unknown): never {
+    if (
+      awsErrorCode(e) === "NoSuchKey" ||
+      httpStatus(e) === 404 && awsErrorCode(e) !== "NoSuchBucket"
+    ) {
+      throw new NotFoundError(`Version ${version} of '${name}' is not in ${this.description}`, {
+        secret: { name, version },
+      });
     }
-    return { contents, key: meta.key, hmac: meta.hmac, digest: meta.digest };
+    this.#fail(action, e);
+  }
+
+  /**
+   * One listing of the name, then one HeadObject per version (comments are not in listings);
+   * a version deleted in between is left out.
+   */
+  async describeVersions(
+    name: string,
+    options: { concurrency?: number } = {},
+  ): Promise<VersionDetails[]> {
+    const { HeadObjectCommand } = await import("@aws-sdk/client-s3");
+    const entries = await Array.fromAsync(this.list({ name }));
+    const results = await mapSettled(entries, options.concurrency ?? 32, async (entry) => {
+      const { version } = entry;
+      let out;
+      try {
+        out = await this.client.send(
+          new HeadObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}${name}/${version}` }),
+        );
+      } catch (e) {
+        this.#failRead("HeadObject", name, version, e);
+      }
+      const details = detailsFromMetadata(out.Metadata ?? {}, { name, version });
+      return { ...entry, modified: out.LastModified ?? entry.modified, ...details };
+    });
+    const described: VersionDetails[] = [];
+    for (const r of results) {
+      if (r.status === "fulfilled") described.push(r.value);
+      else if (!(r.reason instanceof NotFoundError)) throw r.reason;
+    }
+    return described;
   }
 
   async create(name: string, version: string, secret: StoredSecret): Promise<void> {
@@ -138,6 +166,7 @@ export class S3Store implements Store, SetupStore {
     // Bytes with their length: the SDK takes an empty string for a stream of unknown length
     // (and warns on stderr).
     const body = new TextEncoder().encode(secret.contents);
+    const metadata = toMetadata(secret);
     try {
       await this.client.send(
         new PutObjectCommand({
@@ -145,7 +174,7 @@ export class S3Store implements Store, SetupStore {
           Key: `${this.prefix}${name}/${version}`,
           Body: body,
           ContentLength: body.length,
-          Metadata: { key: secret.key, hmac: secret.hmac, digest: secret.digest },
+          Metadata: metadata,
           IfNoneMatch: "*",
         }),
       );
@@ -184,7 +213,8 @@ export class S3Store implements Store, SetupStore {
       throw e;
     }
     return stored.key === secret.key && stored.hmac === secret.hmac &&
-      stored.contents === secret.contents && stored.digest === secret.digest;
+      stored.contents === secret.contents && stored.digest === secret.digest &&
+      stored.comment === secret.comment && Boolean(stored.binary) === Boolean(secret.binary);
   }
 
   async remove(entries: readonly VersionEntry[]): Promise<void> {

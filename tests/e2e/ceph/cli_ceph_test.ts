@@ -12,6 +12,7 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { defineCliSuite } from "../cli_suite.ts";
+import { defineVersionsSuite } from "../versions_suite.ts";
 import { cephBackend, emptyAndDelete } from "../../helpers/backends.ts";
 import { cephAwsEnv, cephS3Client, cephUrl } from "../../helpers/ceph.ts";
 import { runCli } from "../../helpers/cli.ts";
@@ -29,6 +30,7 @@ if (url === undefined) {
   });
 } else {
   defineCliSuite("ceph", () => cephBackend(url));
+  defineVersionsSuite("ceph versions", () => cephBackend(url));
 
   /** Names a signing or key-encoding mistake would break, each under 1,024 bytes as a key. */
   const NAMES = [

@@ -4,10 +4,12 @@
  */
 import { match, strictEqual } from "node:assert/strict";
 import { defineCliSuite } from "../cli_suite.ts";
+import { defineVersionsSuite } from "../versions_suite.ts";
 import { localBackend } from "../../helpers/backends.ts";
 import { runCli } from "../../helpers/cli.ts";
 
 defineCliSuite("local", () => localBackend());
+defineVersionsSuite("local versions", () => localBackend());
 
 Deno.test("local: files are 0600, folders 0700, the key lives outside the store", async () => {
   const b = await localBackend();

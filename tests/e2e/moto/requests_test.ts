@@ -9,8 +9,11 @@
  * | `get NAME`           | 1 ListObjectsV2 + 1 GetObject + 1 Decrypt       |
  * | `get -v V NAME`      | 1 GetObject + 1 Decrypt                         |
  * | `getall`, `get 'p*'`, `export` | ceil(objects/1000) ListObjectsV2 + N GetObject + N Decrypt |
- * | `list`               | ceil(objects/1000) ListObjectsV2                |
+ * | `list`, `list --latest`, `list -f json`, `keys` | ceil(objects/1000) ListObjectsV2 |
  * | `delete NAME`        | 1 ListObjectsV2 + 1 DeleteObjects               |
+ * | `history NAME`       | 1 ListObjectsV2 + 1 HeadObject per version      |
+ * | `prune PATTERN`      | ceil(objects/1000) ListObjectsV2 + ceil(deleted/1000) DeleteObjects |
+ * | `put -c`, `put --binary` | as `put`                                    |
  *
  * and no STS call when the location is given. Timings are never asserted here (see
  * `deno task bench`); counts are.
@@ -96,6 +99,58 @@ Deno.test("requests: put, put -a, get, get -v, list and delete send the minimum"
   });
 });
 
+Deno.test("requests: keys, list, history and prune send the minimum; comments and binary values cost nothing more", async () => {
+  await withFixture(async (f) => {
+    const l = ["-l", f.bucket];
+    for (const comment of ["first", "second", "third"]) {
+      deepStrictEqual(
+        await requestsOf(f, ["put", ...l, "-a", "db/password", `s3cr3t-${comment}`, "-c", comment]),
+        { "s3:ListObjectsV2": 1, "kms:GenerateDataKey": 1, "s3:PutObject": 1 },
+      );
+    }
+    const dir = await Deno.makeTempDir({ prefix: "creds3-requests-" });
+    try {
+      await Deno.writeFile(`${dir}/blob`, new Uint8Array([0, 1, 254, 255]));
+      deepStrictEqual(await requestsOf(f, ["put", ...l, "tls/blob", `@${dir}/blob`, "--binary"]), {
+        "kms:GenerateDataKey": 1,
+        "s3:PutObject": 1,
+      });
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+    deepStrictEqual(await requestsOf(f, ["get", ...l, "tls/blob"]), {
+      "s3:ListObjectsV2": 1,
+      "s3:GetObject": 1,
+      "kms:Decrypt": 1,
+    });
+    const listing = { "s3:ListObjectsV2": 1 };
+    deepStrictEqual(
+      await requestsOf(f, ["keys", ...l], { stdout: "db/password\ntls/blob\n" }),
+      listing,
+    );
+    deepStrictEqual(await requestsOf(f, ["keys", ...l, "-f", "json"]), listing);
+    deepStrictEqual(await requestsOf(f, ["list", ...l, "--latest"]), listing);
+    deepStrictEqual(await requestsOf(f, ["list", ...l, "-f", "json"]), listing);
+    // Comments are not in listings: one HeadObject per version, never a GetObject or Decrypt.
+    const history = await requestsOf(f, ["history", ...l, "db/password", "-f", "json"]);
+    deepStrictEqual(history, { "s3:ListObjectsV2": 1, "s3:HeadObject": 3 });
+    deepStrictEqual(
+      await requestsOf(f, ["prune", ...l, "db/*", "--keep", "1", "--dry-run"]),
+      listing,
+    );
+    deepStrictEqual(await requestsOf(f, ["prune", ...l, "db/*", "--keep", "1"]), {
+      "s3:ListObjectsV2": 1,
+      "s3:DeleteObjects": 1,
+    });
+    // Nothing left to prune: the listing alone.
+    deepStrictEqual(await requestsOf(f, ["prune", ...l, "*", "--keep", "1"]), listing);
+    deepStrictEqual(await requestsOf(f, ["history", ...l, "db/password"]), {
+      "s3:ListObjectsV2": 1,
+      "s3:HeadObject": 1,
+    });
+  });
+});
+
 Deno.test("requests: without a location, STS finds the default bucket (the counter sees STS)", async () => {
   // The control for the exact counts above, which leave STS out: the proxy does count it.
   await withFixture(async (f) => {
@@ -157,6 +212,24 @@ Deno.test("requests: getall, wildcard get and export: pages of 1,000 listed, onl
     // --concurrency 1 changes the order of requests, not their number.
     deepStrictEqual(await requestsOf(f, ["getall", ...l, "--concurrency", "1"]), {
       "s3:ListObjectsV2": 2,
+      "s3:GetObject": 4,
+      "kms:Decrypt": 4,
+    });
+    // Listings of 1,004 objects: two pages, nothing read.
+    deepStrictEqual(await requestsOf(f, ["keys", ...l], { stdout: `${names.join("\n")}\n` }), {
+      "s3:ListObjectsV2": 2,
+    });
+    deepStrictEqual(await requestsOf(f, ["list", ...l, "--latest", "-f", "json"]), {
+      "s3:ListObjectsV2": 2,
+    });
+    // Pruning the 1,000 old versions: the two pages, then one DeleteObjects of 1,000 keys.
+    f.proxy.resetCounts();
+    const pruned = await runCli(["prune", ...l, "*", "--keep", "1", "-f", "json"], { env: f.env });
+    strictEqual(pruned.code, 0, pruned.stderr);
+    strictEqual(JSON.parse(pruned.stdout).length, 1000);
+    deepStrictEqual(f.proxy.counts(), { "s3:ListObjectsV2": 2, "s3:DeleteObjects": 1 });
+    deepStrictEqual(await requestsOf(f, ["getall", ...l], { json: all }), {
+      "s3:ListObjectsV2": 1,
       "s3:GetObject": 4,
       "kms:Decrypt": 4,
     });
