@@ -102,14 +102,18 @@ for (const [label, makeBackend] of localAndMoto("creds3-prune-race")) {
         Array.from({ length: WRITERS }, (_, i) => cli("put", "-a", "race/pruned", `new-${i}`)),
       ).finally(() => writing = false);
       const pruned: string[][] = [];
+      const prune = async () => {
+        const r = await cli("prune", "race/pruned", "--keep", keep, "-f", "json");
+        strictEqual(r.code, 0, r.stderr);
+        pruned.push(JSON.parse(r.stdout).map((e: { version: string }) => e.version));
+      };
       const prunes = (async () => {
-        while (writing || pruned.length < 3) {
-          const r = await cli("prune", "race/pruned", "--keep", keep, "-f", "json");
-          strictEqual(r.code, 0, r.stderr);
-          pruned.push(JSON.parse(r.stdout).map((e: { version: string }) => e.version));
-        }
+        while (writing || pruned.length < 3) await prune();
       })();
       const [runs] = await Promise.all([puts, prunes]);
+      // The last prune of the loop may have listed before the last writer landed: one more,
+      // after every writer, leaves exactly the latest versions.
+      await prune();
       const written = new Map<string, string>();
       runs.forEach((r, i) => {
         strictEqual(r.code, 0, r.stderr);
