@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { displayWidth, escapeControls, padDisplay } from "../lib/cli/display.ts";
 import type { VersionDetails } from "../lib/stores/store.ts";
 import { entryJson, LISTING_FORMAT, printableJson } from "./listing.ts";
 import { printData } from "./output.ts";
@@ -35,29 +36,23 @@ Examples:
   },
 });
 
-/** The text table: a header, then one row per version, the comment last and unpadded. */
+/**
+ * The text table: a header, then one row per version, the comment last and unpadded. Versions
+ * and comments other tools stored may hold control characters: shown escaped.
+ */
 function historyTable(history: readonly VersionDetails[]): string {
   const rows = [
     ["VERSION", "WRITTEN", "TYPE", "COMMENT"],
     ...history.map((e) => [
-      e.version,
+      escapeControls(e.version),
       e.modified?.toISOString().replace(/\.\d{3}Z$/, "Z") ?? "-",
       e.binary ? "binary" : "text",
-      printable(e.comment ?? ""),
+      escapeControls(e.comment ?? ""),
     ]),
   ];
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => displayWidth(row[i]))));
   return rows.map((row) =>
-    `${row.slice(0, 3).map((cell, i) => cell.padEnd(widths[i])).join("  ")}  ${row[3]}`
+    `${row.slice(0, 3).map((cell, i) => padDisplay(cell, widths[i])).join("  ")}  ${row[3]}`
       .trimEnd() + "\n"
   ).join("");
-}
-
-// Control characters and bidirectional overrides: a comment another tool stored may hold them.
-// deno-lint-ignore no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu;
-
-/** The text with characters that would act on a terminal shown as `\u{...}` escapes. */
-function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }

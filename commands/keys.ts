@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { escapeControls } from "../lib/cli/display.ts";
 import { LISTING_FORMAT, printableJson } from "./listing.ts";
 import { printData } from "./output.ts";
 import { withStore } from "./session.ts";
@@ -28,7 +29,8 @@ Examples:
       // The listing is sorted by name, each name's versions together.
       const names = [...new Set((await creds.list(call.args.pattern)).map((e) => e.name))];
       if (call.options.format === "json") return await printData(printableJson(names));
-      await printData(names.map((name) => `${name}\n`).join(""));
+      // Names other writers stored may hold control characters: escaped, as `list` shows them.
+      await printData(names.map((name) => `${escapeControls(name)}\n`).join(""));
     });
   },
 });

@@ -3,8 +3,7 @@
  *
  * @module
  */
-import { displayWidth, escapeControls, padDisplay } from "../lib/cli/display.ts";
-import { entryJson, LISTING_FORMAT, printableJson } from "./listing.ts";
+import { entryJson, LISTING_FORMAT, printableJson, versionLines } from "./listing.ts";
 import { printData } from "./output.ts";
 import { withStore } from "./session.ts";
 import { commandConfig, defineCommand } from "./global_options.ts";
@@ -37,14 +36,7 @@ Examples:
       if (call.options.format === "json") {
         return await printData(printableJson(entries.map(entryJson)));
       }
-      // Names other writers stored may hold control characters: shown escaped, one per line,
-      // in columns as wide as the terminal shows them.
-      const names = entries.map((e) => escapeControls(e.name));
-      const width = Math.max(0, ...names.map(displayWidth));
-      await printData(
-        entries.map((e, i) => `${padDisplay(names[i], width)} -- version ${e.version}\n`)
-          .join(""),
-      );
+      await printData(versionLines(entries));
     });
   },
 });

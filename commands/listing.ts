@@ -1,9 +1,13 @@
 /**
  * What the commands that print a listing share (`list`, `keys`, `history`, `prune`): the
- * `-f, --format text|json` option, and listing entries as JSON objects.
+ * `-f, --format text|json` option, listing entries as JSON objects, and `list`'s line format.
+ * Names, versions and comments from the store may hold control characters (another writer
+ * stored them): the text format shows them escaped ({@linkcode escapeControls}), the JSON
+ * format exactly.
  *
  * @module
  */
+import { displayWidth, escapeControls, padDisplay } from "../lib/cli/display.ts";
 import type { VersionEntry } from "../lib/core/names.ts";
 import type { VersionDetails } from "../lib/stores/store.ts";
 
@@ -40,4 +44,16 @@ export function entryJson(entry: VersionEntry | VersionDetails): Record<string, 
 /** Any JSON value as the listing commands print it: two-space indented, one final newline. */
 export function printableJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + "\n";
+}
+
+/**
+ * Entries in `list`'s line format, `NAME -- version V`, one per line: names and versions
+ * escaped, names padded to one column by the cells a terminal gives them.
+ */
+export function versionLines(entries: readonly VersionEntry[]): string {
+  const names = entries.map((e) => escapeControls(e.name));
+  const width = Math.max(0, ...names.map(displayWidth));
+  return entries.map((e, i) =>
+    `${padDisplay(names[i], width)} -- version ${escapeControls(e.version)}\n`
+  ).join("");
 }

@@ -6,7 +6,7 @@
 import { parseDuration } from "../lib/cli/duration.ts";
 import { UsageError } from "../lib/core/errors.ts";
 import { checkKeep } from "../lib/core/prune.ts";
-import { entryJson, LISTING_FORMAT, printableJson } from "./listing.ts";
+import { entryJson, LISTING_FORMAT, printableJson, versionLines } from "./listing.ts";
 import { printData, printMessage } from "./output.ts";
 import { withStore } from "./session.ts";
 import { commandConfig, defineCommand } from "./global_options.ts";
@@ -63,7 +63,7 @@ Examples:
       if (call.options.format === "json") {
         await printData(printableJson(deleted.map(entryJson)));
       } else {
-        await printData(deleted.map((e) => `${e.name} -- version ${e.version}\n`).join(""));
+        await printData(versionLines(deleted));
       }
       const matched = `${names} ${names === 1 ? "credential" : "credentials"} matched`;
       const count = (n: number) => `${n} ${n === 1 ? "version" : "versions"}`;

@@ -233,7 +233,7 @@ export function defineVersionsSuite(label: string, makeBackend: () => Promise<Te
         );
         match(
           (await cli.ok("history", "bin/blob")).stdout,
-          / binary +\\u\{1b\}\[31mred\\u\{a\}line\n$/,
+          / binary +\\x1b\[31mred\\x0aline\n$/,
         );
         const exact: Listed[] = JSON.parse(
           (await cli.ok("history", "bin/blob", "-f", "json")).stdout,

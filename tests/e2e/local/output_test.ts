@@ -71,6 +71,64 @@ Deno.test("output: names from the store reach the terminal with control characte
   }
 });
 
+Deno.test("output: keys, history and prune print names and comments escaped, as list does", async () => {
+  const b = await localBackend();
+  const cli = (...args: string[]) => runCli(args, { env: b.env });
+  try {
+    strictEqual((await cli("put", "plain", "plain-value", "-c", "first")).code, 0);
+    strictEqual((await cli("put", "中", "wide-value")).code, 0);
+    // Another writer stored names, a version and a comment that creds3 would refuse.
+    const stored = await b.read("plain", "1");
+    const file = (name: string, version: string) =>
+      `${b.home}/store/${currentPath(name, version).join("/")}`;
+    const odd = [["evil\x1b[2Jname", "1"], ["evil\x1b[2Jname", "2"], ["rtl\u202egpj.exe", "1"]];
+    for (const [name, version] of [...odd, ["plain", "v\x1b[0m"]]) {
+      await Deno.mkdir(dirname(file(name, version)), { recursive: true, mode: 0o700 });
+      await b.write(name, version, { ...stored, comment: "red \x1b[31m\nforged \u202e" });
+    }
+    const keys = await cli("keys");
+    strictEqual(keys.stdout, "evil\\x1b[2Jname\nplain\nrtl\\u202egpj.exe\n中\n");
+    const history = await cli("history", "plain");
+    strictEqual(history.code, 0, history.stderr);
+    deepStrictEqual(
+      history.stdout.split("\n").map((line) =>
+        line.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/, "YYYY-MM-DDThh:mm:ssZ")
+      ),
+      [
+        "VERSION   WRITTEN               TYPE  COMMENT",
+        "1         YYYY-MM-DDThh:mm:ssZ  text  first",
+        "v\\x1b[0m  YYYY-MM-DDThh:mm:ssZ  text  red \\x1b[31m\\x0aforged \\u202e",
+        "",
+      ],
+    );
+    // prune's report is list's line format, padded the same way.
+    const pruned = await cli("prune", "*", "--keep", "1");
+    strictEqual(pruned.code, 0, pruned.stderr);
+    strictEqual(
+      pruned.stdout,
+      `${"evil\\x1b[2Jname".padEnd(15)} -- version 1\n${"plain".padEnd(15)} -- version 1\n`,
+    );
+    for (const r of [keys, history, pruned]) {
+      // deno-lint-ignore no-control-regex
+      ok(!/[\x00-\x09\x0b-\x1f\x7f\u202e]/.test(r.stdout + r.stderr), "a raw control character");
+    }
+    strictEqual(
+      (await cli("list", "--latest")).stdout,
+      [
+        ["evil\\x1b[2Jname", "2"],
+        ["plain", "v\\x1b[0m"],
+        ["rtl\\u202egpj.exe", "1"],
+        ["中", "1"],
+      ].map(([name, version]) =>
+        `${name.padEnd(16 - (name === "中" ? 1 : 0))} -- version ${version}\n`
+      )
+        .join(""),
+    );
+  } finally {
+    await b.cleanup();
+  }
+});
+
 Deno.test("output: CSV defuses name cells that start a formula and leaves values alone", async () => {
   const b = await localBackend();
   const cli = (...args: string[]) => runCli(args, { env: b.env });
