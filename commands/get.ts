@@ -6,7 +6,7 @@
 import { parseContext } from "../lib/core/context.ts";
 import { isPattern } from "../lib/core/names.ts";
 import { jsonExporter } from "../plugins/json.ts";
-import { valueBytes } from "../lib/core/binary.ts";
+import { withValueBytes } from "../lib/core/binary.ts";
 import { printBytes, printData } from "./output.ts";
 import { readSecrets, toRecord, withStore } from "./session.ts";
 import { commandConfig, defineCommand } from "./global_options.ts";
@@ -42,7 +42,7 @@ Examples:
         return;
       }
       const secret = await opened.creds.get(credential, { version, context });
-      if (secret.binary) return await printBytes(valueBytes(secret));
+      if (secret.binary) return await withValueBytes(secret, printBytes);
       await printData(call.options.noline ? secret.value : secret.value + "\n");
     });
   },

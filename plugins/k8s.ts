@@ -79,10 +79,16 @@ function metadata(options: RenderOptions): [string, YamlTree][] {
 
 /** Base64 of the bytes of a binary secret's value (its base64 text), checked. */
 function binaryData(key: string, value: string): string {
+  let bytes: Uint8Array;
   try {
-    return toBase64(fromBase64(value));
+    bytes = fromBase64(value);
   } catch {
     throw new ExportError(`The value of binary key '${key}' is not standard base64`);
+  }
+  try {
+    return toBase64(bytes);
+  } finally {
+    bytes.fill(0);
   }
 }
 

@@ -33,3 +33,19 @@ export function valueBytes(secret: Secret): Uint8Array {
     });
   }
 }
+
+/**
+ * Calls `use` with the bytes of a secret's value ({@linkcode valueBytes}) and zeroes them once
+ * it is done, also when it throws.
+ */
+export async function withValueBytes<T>(
+  secret: Secret,
+  use: (bytes: Uint8Array) => Promise<T>,
+): Promise<T> {
+  const bytes = valueBytes(secret);
+  try {
+    return await use(bytes);
+  } finally {
+    bytes.fill(0);
+  }
+}

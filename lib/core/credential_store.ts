@@ -23,7 +23,7 @@
  */
 import { validateComment } from "./comment.ts";
 import type { EncryptionContext } from "./context.ts";
-import { decodeUtf8, fromBase64, toBase64 } from "./encoding.ts";
+import { base64Bytes, decodeUtf8, fromBase64, toBase64 } from "./encoding.ts";
 import {
   DEFAULT_DIGEST,
   type Digest,
@@ -163,7 +163,8 @@ export class CredentialStore {
   /**
    * Seals and stores a value; returns the version stored. Never overwrites: an existing
    * version is a {@link VersionExistsError}. Bytes (a `Uint8Array`) are stored as a binary
-   * secret: the plaintext is their standard base64 text, and the stored version says so.
+   * secret: the plaintext is their standard base64 text, and the stored version says so. Such
+   * bytes are zeroed once sealed, also when sealing fails (pass a copy to keep them).
    */
   async put(name: string, value: string | Uint8Array, options: PutOptions = {}): Promise<string> {
     validateName(name);
@@ -171,7 +172,8 @@ export class CredentialStore {
     if (comment !== undefined) validateComment(comment);
     const binary = value instanceof Uint8Array;
     const context = options.context ?? {};
-    const plaintext = new TextEncoder().encode(binary ? toBase64(value) : value);
+    // The base64 text of bytes is made as bytes: no string holds a binary value.
+    const plaintext = binary ? base64Bytes(value) : new TextEncoder().encode(value);
     let dataKey: DataKey | undefined;
     let sealed: SealedValue;
     try {
@@ -179,6 +181,7 @@ export class CredentialStore {
       sealed = await sealEnvelope(plaintext, dataKey.plaintext, options.digest ?? DEFAULT_DIGEST);
     } finally {
       plaintext.fill(0);
+      if (binary) value.fill(0);
       dataKey?.plaintext.fill(0);
     }
     const stored = {

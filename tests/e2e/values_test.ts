@@ -1,7 +1,8 @@
 /**
  * Values and versions as `put` takes them and `get` gives them back, on the local store and on
  * moto: byte for byte (a leading byte order mark included) on every input path, `@~/FILE`,
- * an empty value, versions with leading zeros, and nothing of a value echoed on stderr.
+ * binary values (`--binary`) byte for byte, an empty value, versions with leading zeros, and
+ * nothing of a value echoed on stderr.
  * All values are made up.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
@@ -63,6 +64,41 @@ for (const [label, makeStore] of localAndMoto("creds3-values")) {
       );
     } finally {
       await Deno.remove(home, { recursive: true });
+      await store.cleanup();
+    }
+  });
+
+  Deno.test(`values (${label}): --binary keeps every byte from @FILE, @~/FILE and stdin, a leading BOM included`, async () => {
+    const store = await makeStore();
+    // The local store's master key is under its own HOME.
+    const home = store.env.HOME ?? await Deno.makeTempDir({ prefix: "creds3-values-home-" });
+    const env = { HOME: home, ...store.env };
+    try {
+      const bytes = new Uint8Array([...BOM_BYTES, 0x00, 0xff, 0x0d, 0x0a, 0x80]);
+      await Deno.writeFile(`${home}/blob.bin`, bytes);
+      const puts: [string, string, Uint8Array?][] = [
+        ["bin/file", `@${home}/blob.bin`],
+        ["bin/home", "@~/blob.bin"],
+        ["bin/stdin", "-", bytes],
+      ];
+      for (const [name, value, stdin] of puts) {
+        const r = await runCli(["put", name, value, "--binary"], { env, stdin });
+        strictEqual(r.code, 0, r.stderr);
+      }
+      for (const [name] of puts) {
+        const got = await runCliBytes(["get", name], { env });
+        strictEqual(got.code, 0, got.stderr);
+        deepStrictEqual([...got.stdout], [...bytes], name);
+      }
+      const all = await runCli(["getall"], { env });
+      const base64 = btoa(String.fromCharCode(...bytes));
+      deepStrictEqual(JSON.parse(all.stdout), {
+        "bin/file": base64,
+        "bin/home": base64,
+        "bin/stdin": base64,
+      });
+    } finally {
+      if (!store.env.HOME) await Deno.remove(home, { recursive: true });
       await store.cleanup();
     }
   });

@@ -6,7 +6,9 @@
  */
 import { deepStrictEqual, ok, rejects } from "node:assert/strict";
 import type { EncryptionContext } from "../../lib/core/context.ts";
+import { withValueBytes } from "../../lib/core/binary.ts";
 import { CredentialStore } from "../../lib/core/credential_store.ts";
+import { toBase64 } from "../../lib/core/encoding.ts";
 import { sealEnvelope } from "../../lib/core/envelope.ts";
 import { IntegrityError, KeyProviderError } from "../../lib/core/errors.ts";
 import type { DataKey, KeyProvider } from "../../lib/keys/key_provider.ts";
@@ -85,4 +87,65 @@ Deno.test("zeroing: the raw master key bytes are zeroed once imported, also when
   const short = crypto.getRandomValues(new Uint8Array(31));
   await rejects(importMasterKey(short, "/made/up/master.key"), KeyProviderError);
   ok(zeroed(short), "the raw bytes of a refused key");
+});
+
+/** Refuses every data key, as KMS does without permission. */
+class RefusingKeys implements KeyProvider {
+  readonly description = "test:refusing-keys";
+
+  generateDataKey(_context: EncryptionContext): Promise<DataKey> {
+    return Promise.reject(new KeyProviderError("made-up refusal"));
+  }
+
+  decryptDataKey(_wrapped: Uint8Array, _context: EncryptionContext): Promise<Uint8Array> {
+    return Promise.reject(new KeyProviderError("made-up refusal"));
+  }
+}
+
+Deno.test("zeroing: put zeroes a binary value's bytes once sealed, stored or refused", async () => {
+  const made = () => crypto.getRandomValues(new Uint8Array(100)).map((b) => b | 1);
+  const keys = new RecordingKeys();
+  const store = new MemoryStore();
+  const creds = new CredentialStore(store, keys);
+  const bytes = made();
+  const text = toBase64(bytes);
+  await creds.put("tls/key", bytes);
+  ok(zeroed(bytes), "the bytes of a stored binary value");
+  ok(zeroed(keys.handedOut[0]), "its data key");
+  deepStrictEqual(await creds.get("tls/key"), {
+    name: "tls/key",
+    version: "1",
+    value: text,
+    binary: true,
+  });
+
+  const short = made();
+  await rejects(new CredentialStore(new MemoryStore(), new RecordingKeys(63)).put("k", short));
+  ok(zeroed(short), "the bytes when sealing throws");
+  const refused = made();
+  await rejects(
+    new CredentialStore(new MemoryStore(), new RefusingKeys()).put("k", refused),
+    KeyProviderError,
+  );
+  ok(zeroed(refused), "the bytes when no data key was given");
+});
+
+Deno.test("zeroing: a binary secret's bytes are zeroed once written, also when writing fails", async () => {
+  const secret = { name: "tls/key", version: "1", value: "AAEC/w==", binary: true as const };
+  let seen: Uint8Array | undefined;
+  const written = await withValueBytes(secret, (bytes) => {
+    deepStrictEqual([...bytes], [0, 1, 2, 255]);
+    seen = bytes;
+    return Promise.resolve("written");
+  });
+  deepStrictEqual(written, "written");
+  ok(seen && zeroed(seen), "the bytes after a write");
+  await rejects(
+    withValueBytes(secret, (bytes) => {
+      seen = bytes;
+      return Promise.reject(new Error("made-up broken pipe"));
+    }),
+    /broken pipe/,
+  );
+  ok(seen && zeroed(seen), "the bytes after a failed write");
 });

@@ -112,6 +112,41 @@ Deno.test("exec and export: variables that run code are refused unless allowed b
   }
 });
 
+Deno.test("export: a binary secret is base64 text in an allowed variable and bytes in k8s", async () => {
+  const store = await localBackend();
+  const cli = (...args: string[]) => runCli(args, { env: store.env });
+  try {
+    // Bytes that are not text: a leading byte order mark, NUL, 0xff.
+    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, 0x00, 0xff, 0x0a, 0x80]);
+    await Deno.writeFile(`${store.home}/blob.bin`, bytes);
+    const put = await cli("put", "lib/ld_preload", `@${store.home}/blob.bin`, "--binary");
+    equal(put.code, 0, put.stderr);
+    equal((await cli("put", "lib/mode", "strict")).code, 0);
+    const base64 = btoa(String.fromCharCode(...bytes));
+    const select = ["export", "lib/*", "--strip-prefix", "lib/"];
+
+    const refused = await cli(...select, "-f", "dotenv");
+    equal(refused.code, 2, refused.stderr);
+    equal(refused.stdout, "");
+    match(refused.stderr, /Variable 'LD_PRELOAD' can make programs/);
+    const allowed = await cli(...select, "-f", "dotenv", "--allow-var", "LD_PRELOAD");
+    equal(allowed.code, 0, allowed.stderr);
+    equal(allowed.stdout, `LD_PRELOAD='${base64}'\nMODE='strict'\n`);
+
+    // k8s sets no variable: it needs no allowing, refuses --allow-var, and holds the bytes.
+    const k8s = await cli(...select, "-f", "k8s", "--name", "lib");
+    equal(k8s.code, 0, k8s.stderr);
+    match(k8s.stdout, new RegExp(`ld_preload: "${base64.replace(/[+/]/g, "\\$&")}"`));
+    match(k8s.stdout, /mode: "c3RyaWN0"/);
+    const both = await cli(...select, "-f", "k8s", "--name", "lib", "--allow-var", "LD_PRELOAD");
+    equal(both.code, 2, both.stderr);
+    equal(both.stdout, "");
+    match(both.stderr, /--allow-var is only for formats that set variables/);
+  } finally {
+    await store.cleanup();
+  }
+});
+
 Deno.test("exec: a value too large for one environment variable is named before anything starts", async () => {
   if (Deno.build.os !== "linux") {
     throw new Error("this test needs Linux: the limit on one variable (MAX_ARG_STRLEN) is Linux's");
