@@ -1,13 +1,14 @@
 /**
  * The directory store's layout through the CLI: a name and the same name with a version-like
  * segment (`shard` and `shard/1`) are both stored, as on S3; a store written in the earlier
- * layout (`<name>/<version>`) is read, extended and deleted from; names that differ only in case
+ * layout (`<name>/<version>`) is read, extended and deleted from; comments and the binary mark
+ * are in the record in either layout; names that differ only in case
  * are refused; and names with `:`, device names, trailing dots or a leading `@` are stored as
  * file names valid on Windows too.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { type LocalBackend, localBackend } from "../../helpers/backends.ts";
-import { type CliResult, runCli } from "../../helpers/cli.ts";
+import { type CliResult, runCli, runCliBytes } from "../../helpers/cli.ts";
 import { CredentialStore, LocalKeyProvider, MemoryStore } from "../../../mod.ts";
 import { currentPath, fileNameProblem } from "../../../lib/stores/directory/layout.ts";
 
@@ -79,18 +80,30 @@ Deno.test("directory layout: 'shard' and 'shard/1' are both stored, in either or
 });
 
 /** A stored record of `value` as JSON, sealed under the backend's master key. */
-async function record(b: LocalBackend, value: string): Promise<string> {
+async function record(
+  b: LocalBackend,
+  value: string | Uint8Array,
+  comment?: string,
+): Promise<string> {
   const memory = new MemoryStore();
-  await new CredentialStore(memory, new LocalKeyProvider(b.keyFile)).put("any", value);
+  await new CredentialStore(memory, new LocalKeyProvider(b.keyFile)).put("any", value, { comment });
   return JSON.stringify(await memory.read("any", "1")) + "\n";
 }
 
 /** Writes a version where the earlier layout kept it: `<store>/<name>/<version>`. */
-async function writeEarlier(b: LocalBackend, name: string, version: string, value: string) {
+async function writeEarlier(
+  b: LocalBackend,
+  name: string,
+  version: string,
+  value: string | Uint8Array,
+  comment?: string,
+) {
   await Deno.mkdir(`${b.home}/store/${name}`, { recursive: true, mode: 0o700 });
-  await Deno.writeTextFile(`${b.home}/store/${name}/${version}`, await record(b, value), {
-    mode: 0o600,
-  });
+  await Deno.writeTextFile(
+    `${b.home}/store/${name}/${version}`,
+    await record(b, value, comment),
+    { mode: 0o600 },
+  );
 }
 
 Deno.test("directory layout: a store in the earlier layout is read, extended and deleted from", async () => {
@@ -141,6 +154,66 @@ Deno.test("directory layout: a store in the earlier layout is read, extended and
     await cli.ok("delete", "db:prod");
     // The crash's leftover temporary file is not a version, and keeps its folder.
     deepStrictEqual(await files(store), ["k/", "k/.creds3-tmp-crashed", "shard/", "shard/1"]);
+  } finally {
+    await b.cleanup();
+  }
+});
+
+Deno.test("directory layout: comments and the binary mark are in the record, in either layout", async () => {
+  const b = await localBackend();
+  const cli = cliFor(b);
+  const store = `${b.home}/store`;
+  try {
+    const earlierBytes = new Uint8Array([0xef, 0xbb, 0xbf, 0x00, 0xff]);
+    await writeEarlier(b, "k", "1", earlierBytes.slice(), "earlier ✓");
+    await writeEarlier(b, "k", "2", "k-two");
+    const earlier = JSON.parse(await Deno.readTextFile(`${store}/k/1`));
+    deepStrictEqual([earlier.comment, earlier.binary], ["earlier ✓", true]);
+
+    const bytes = new Uint8Array([0x00, 0x0a, 0x80, 0xfe]);
+    await Deno.writeFile(`${b.home}/blob.bin`, bytes);
+    await cli.ok("put", "-a", "k", `@${b.home}/blob.bin`, "--binary", "-c", "current ✓");
+    await cli.ok("put", "-a", "k", "k-four");
+    // The current layout's records: the four fields, then the comment and the mark when set.
+    const current = (v: string) => `${store}/${currentPath("k", v).join("/")}`;
+    const binary = JSON.parse(await Deno.readTextFile(current("3")));
+    deepStrictEqual(Object.keys(binary), [
+      "contents",
+      "key",
+      "hmac",
+      "digest",
+      "comment",
+      "binary",
+    ]);
+    deepStrictEqual([binary.comment, binary.binary], ["current ✓", true]);
+    const text = JSON.parse(await Deno.readTextFile(current("4")));
+    deepStrictEqual(Object.keys(text), ["contents", "key", "hmac", "digest"]);
+
+    for (const [version, expected] of [["1", earlierBytes], ["3", bytes]] as const) {
+      const got = await runCliBytes(["get", "k", "-v", version], { env: b.env });
+      strictEqual(got.code, 0, got.stderr);
+      deepStrictEqual([...got.stdout], [...expected], `version ${version}`);
+    }
+    const history = JSON.parse((await cli.ok("history", "k", "-f", "json")).stdout);
+    deepStrictEqual(
+      history.map((
+        e: { version: string; binary: boolean; comment?: string },
+      ) => [e.version, e.binary, e.comment ?? null]),
+      [["1", true, "earlier ✓"], ["2", false, null], ["3", true, "current ✓"], ["4", false, null]],
+    );
+    // Sizes are the files' sizes, in either layout.
+    const listed = JSON.parse((await cli.ok("list", "k", "-f", "json")).stdout);
+    const paths = [`${store}/k/1`, `${store}/k/2`, current("3"), current("4")];
+    deepStrictEqual(
+      listed.map((e: { size: number }) => e.size),
+      await Promise.all(paths.map(async (path) => (await Deno.stat(path)).size)),
+    );
+    // prune reaches both layouts.
+    strictEqual(
+      (await cli.ok("prune", "k", "--keep", "1")).stdout,
+      "k -- version 1\nk -- version 2\nk -- version 3\n",
+    );
+    deepStrictEqual(await files(store), ["k/", "k/@4"]);
   } finally {
     await b.cleanup();
   }
