@@ -206,6 +206,9 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
       return 'to store an empty secret, give "" as the value';
     case "binary-needs-file":
       return "give the bytes as @FILE, or pipe them in with '-'";
+    case "binary-to-terminal":
+      return "redirect them to a file (creds3 get NAME > FILE) or a pipe; " +
+        "getall and export give the base64 text";
     case "value-file-unreadable":
       return "a value that starts with '@' names a file; pipe a literal one through '-'";
     case "no-terminal-for-value":

@@ -4,6 +4,7 @@
  * @module
  */
 import { parseContext } from "../lib/core/context.ts";
+import { UsageError } from "../lib/core/errors.ts";
 import { isPattern } from "../lib/core/names.ts";
 import { jsonExporter } from "../plugins/json.ts";
 import { withValueBytes } from "../lib/core/binary.ts";
@@ -24,8 +25,9 @@ export const getCommand = defineCommand({
     { flags: "-n, --noline", description: "do not print a newline after the value" },
   ],
   helpAfter: `
-A binary secret (put --binary) is written as its bytes, with no newline; with
-a '*' it is its base64 text in the JSON.
+A binary secret (put --binary) is written as its bytes, with no newline, to a
+file or a pipe, never to a terminal; with a '*' it is its base64 text in the
+JSON.
 
 Examples:
   export DB_PASSWORD=$(creds3 get db/password env=prod)
@@ -42,7 +44,20 @@ Examples:
         return;
       }
       const secret = await opened.creds.get(credential, { version, context });
-      if (secret.binary) return await withValueBytes(secret, printBytes);
+      if (secret.binary) {
+        // Bytes on a terminal are not readable, and may act on it (escape sequences).
+        if (Deno.stdout.isTerminal()) {
+          throw new UsageError(
+            `'${credential}' version ${secret.version} is a binary secret: its bytes are not ` +
+              "written to a terminal",
+            {
+              reason: { type: "binary-to-terminal" },
+              secret: { name: credential, version: secret.version },
+            },
+          );
+        }
+        return await withValueBytes(secret, printBytes);
+      }
       await printData(call.options.noline ? secret.value : secret.value + "\n");
     });
   },

@@ -88,6 +88,8 @@ export type CommandLineReason =
   | { type: "empty-stdin" }
   /** A binary value was given other than as a file or standard input. */
   | { type: "binary-needs-file" }
+  /** A binary secret's bytes were to be written to a terminal. */
+  | { type: "binary-to-terminal" }
   /** The value file (`@FILE`) cannot be read. */
   | { type: "value-file-unreadable" }
   /** No terminal to ask for the value on. */

@@ -8,8 +8,8 @@ import { strictEqual } from "node:assert/strict";
 import { REPO_ROOT } from "./cli.ts";
 
 // Runs argv in a new session with a pty as its controlling terminal (or, with "detach",
-// without one), stdout on a pipe, and stdin and stderr on pipes too, or on the pty with
-// "ttyStdio". For each step it waits for the text, then types the bytes. Reports the exit
+// without one), stdout on a pipe (or on the pty with "ttyStdout"), and stdin and stderr on
+// pipes too, or on the pty with "ttyStdio". For each step it waits for the text, then types the bytes. Reports the exit
 // code, stdout, stderr, everything the terminal showed, and whether echo and canonical mode
 // are on at the end.
 const DRIVER = String.raw`
@@ -22,7 +22,8 @@ def attach():
         fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
 tty_stdio = spec["ttyStdio"]
 proc = subprocess.Popen(spec["argv"], env=spec["env"], cwd=spec["cwd"],
-    stdin=slave if tty_stdio else subprocess.DEVNULL, stdout=subprocess.PIPE,
+    stdin=slave if tty_stdio else subprocess.DEVNULL,
+    stdout=slave if spec["ttyStdout"] else subprocess.PIPE,
     stderr=slave if tty_stdio else subprocess.PIPE, preexec_fn=attach, pass_fds=(slave,))
 shown = b""
 def pump(timeout):
@@ -46,7 +47,8 @@ out, err = proc.communicate(timeout=120)
 while pump(0.1) and select.select([master], [], [], 0)[0]:
     pass
 attrs = termios.tcgetattr(slave)
-print(json.dumps({"code": proc.returncode, "stdout": out.decode(), "stderr": (err or b"").decode(),
+print(json.dumps({"code": proc.returncode, "stdout": (out or b"").decode(),
+    "stderr": (err or b"").decode(),
     "shown": shown.decode("utf-8", "replace"),
     "echo": bool(attrs[3] & termios.ECHO), "icanon": bool(attrs[3] & termios.ICANON)}))
 `;
@@ -54,6 +56,7 @@ print(json.dumps({"code": proc.returncode, "stdout": out.decode(), "stderr": (er
 /** What the program did on the terminal. */
 export interface PtyResult {
   code: number;
+  /** Empty with `ttyStdout` (stdout went to the terminal). */
   stdout: string;
   /** Empty with `ttyStdio` (stderr went to the terminal). */
   stderr: string;
@@ -69,6 +72,8 @@ export interface PtyOptions {
   detach?: boolean;
   /** stdin and stderr on the terminal too (default: on pipes). */
   ttyStdio?: boolean;
+  /** stdout on the terminal too (default: on a pipe). */
+  ttyStdout?: boolean;
 }
 
 const b64 = (text: string) => btoa(String.fromCharCode(...new TextEncoder().encode(text)));
@@ -94,6 +99,7 @@ export async function onPty(
       cwd: REPO_ROOT,
       detach: options.detach ?? false,
       ttyStdio: options.ttyStdio ?? false,
+      ttyStdout: options.ttyStdout ?? false,
       steps: steps.map(([expect, typed]) => [expect, b64(typed)]),
     })),
   );

@@ -8,7 +8,8 @@ import { currentPath } from "../../../lib/stores/directory/layout.ts";
 import { dirname } from "../../../lib/core/paths.ts";
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { localBackend } from "../../helpers/backends.ts";
-import { runCli } from "../../helpers/cli.ts";
+import { cliArgv, cliEnv, runCli, runCliBytes } from "../../helpers/cli.ts";
+import { onPty } from "../../helpers/pty.ts";
 
 Deno.test("output: list pads names by the cells a terminal gives them", async () => {
   const b = await localBackend();
@@ -124,6 +125,43 @@ Deno.test("output: keys, history and prune print names and comments escaped, as 
       )
         .join(""),
     );
+  } finally {
+    await b.cleanup();
+  }
+});
+
+Deno.test("output: get refuses to write a binary secret to a terminal, and writes it to a pipe", async () => {
+  const b = await localBackend();
+  const cli = (...args: string[]) => runCli(args, { env: b.env });
+  try {
+    // Bytes that would clear the screen, then bytes that are not text.
+    const bytes = new Uint8Array([0x1b, 0x5b, 0x32, 0x4a, 0x00, 0xff, 0x0a]);
+    await Deno.writeFile(`${b.home}/blob.bin`, bytes);
+    strictEqual((await cli("put", "tls/blob", `@${b.home}/blob.bin`, "--binary")).code, 0);
+    strictEqual((await cli("put", "tls/text", "text-value")).code, 0);
+    const onTerminal = (...args: string[]) =>
+      onPty(cliArgv(args), cliEnv(b.env), [], { ttyStdout: true });
+
+    const refused = await onTerminal("get", "tls/blob");
+    strictEqual(refused.code, 2, refused.stderr);
+    match(
+      refused.stderr,
+      /^creds3: error: 'tls\/blob' version 1 is a binary secret: its bytes are not written to a terminal\n/,
+    );
+    match(refused.stderr, /hint: redirect them to a file \(creds3 get NAME > FILE\) or a pipe/);
+    ok(!refused.shown.includes("\x1b[2J"), "the bytes reached the terminal");
+    strictEqual(refused.shown, "", "something was written to the terminal");
+    // A text secret, and a binary one's base64 text, are written to a terminal as before.
+    const text = await onTerminal("get", "tls/text");
+    strictEqual(text.code, 0, text.stderr);
+    strictEqual(text.shown, "text-value\r\n");
+    const all = await onTerminal("get", "tls/*");
+    strictEqual(all.code, 0, all.stderr);
+    match(all.shown, /"tls\/blob": "G1sySgD\/Cg=="/);
+    // To a pipe (or a file), the bytes themselves.
+    const piped = await runCliBytes(["get", "tls/blob"], { env: b.env });
+    strictEqual(piped.code, 0, piped.stderr);
+    deepStrictEqual([...piped.stdout], [...bytes]);
   } finally {
     await b.cleanup();
   }
