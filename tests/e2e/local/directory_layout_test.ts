@@ -177,17 +177,11 @@ Deno.test("directory layout: comments and the binary mark are in the record, in 
     // The current layout's records: the four fields, then the comment and the mark when set.
     const current = (v: string) => `${store}/${currentPath("k", v).join("/")}`;
     const binary = JSON.parse(await Deno.readTextFile(current("3")));
-    deepStrictEqual(Object.keys(binary), [
-      "contents",
-      "key",
-      "hmac",
-      "digest",
-      "comment",
-      "binary",
-    ]);
+    const fields = "contents key hmac digest";
+    strictEqual(Object.keys(binary).join(" "), `${fields} comment binary`);
     deepStrictEqual([binary.comment, binary.binary], ["current ✓", true]);
     const text = JSON.parse(await Deno.readTextFile(current("4")));
-    deepStrictEqual(Object.keys(text), ["contents", "key", "hmac", "digest"]);
+    strictEqual(Object.keys(text).join(" "), fields);
 
     for (const [version, expected] of [["1", earlierBytes], ["3", bytes]] as const) {
       const got = await runCliBytes(["get", "k", "-v", version], { env: b.env });
