@@ -127,14 +127,15 @@ export {
   type Store,
   type StoredSecret,
   type VersionDetails,
-} from "./lib/stores/store.ts";
+} from "./lib/core/store.ts";
 export { DirectoryStore } from "./lib/stores/directory.ts";
 export { MemoryStore, type MemoryStoreOptions } from "./lib/stores/memory.ts";
 export { S3Store, type S3StoreOptions } from "./lib/stores/s3/store.ts";
 
-export type { DataKey, KeyProvider } from "./lib/keys/key_provider.ts";
+export type { DataKey, KeyProvider } from "./lib/core/key_provider.ts";
 export { createMasterKey, LocalKeyProvider, readMasterKey } from "./lib/keys/local.ts";
-export { DEFAULT_KMS_KEY, KmsKeyProvider } from "./lib/keys/kms.ts";
+export { KmsKeyProvider } from "./lib/keys/kms.ts";
+export { DEFAULT_KMS_KEY } from "./lib/config/config.ts";
 
 export type { Digest } from "./lib/core/envelope.ts";
 export { type EncryptionContext, parseContext } from "./lib/core/context.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { displayWidth, escapeControls, padDisplay } from "../lib/cli/display.ts";
-import type { VersionDetails } from "../lib/stores/store.ts";
+import type { VersionDetails } from "../lib/core/store.ts";
 import { entryJson, LISTING_FORMAT, printableJson } from "./listing.ts";
 import { printData } from "./output.ts";
 import { withStore } from "./session.ts";

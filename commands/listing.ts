@@ -9,7 +9,7 @@
  */
 import { displayWidth, escapeControls, padDisplay } from "../lib/cli/display.ts";
 import type { VersionEntry } from "../lib/core/names.ts";
-import type { VersionDetails } from "../lib/stores/store.ts";
+import type { VersionDetails } from "../lib/core/store.ts";
 
 /** The `-f, --format` option of a command that prints a listing. */
 export const LISTING_FORMAT = {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { askMfaCodeOnTerminal } from "./session.ts";
 import { parseContext } from "../lib/core/context.ts";
 import { UsageError } from "../lib/core/errors.ts";
 import { iamPolicy, POLICY_ROLES } from "../lib/aws/iam_policy.ts";
@@ -58,7 +59,7 @@ Examples:
     const config = commandConfig(call.options);
     const { AwsClients } = await import("../lib/aws/clients.ts");
     const { resolvePolicyTarget } = await import("../lib/aws/iam_policy_target.ts");
-    const aws = new AwsClients(config);
+    const aws = new AwsClients(config, { askMfaCode: askMfaCodeOnTerminal });
     try {
       const resolved = await resolvePolicyTarget(config, aws);
       if (resolved.caller) {

@@ -4,8 +4,8 @@
  * @module
  */
 import { StoreError, UsageError } from "../lib/core/errors.ts";
-import { canSetupKey } from "../lib/keys/key_provider.ts";
-import { canSetup, type SetupStep } from "../lib/stores/store.ts";
+import { canSetupKey } from "../lib/core/key_provider.ts";
+import { canSetup, type SetupStep } from "../lib/core/store.ts";
 import { printMessage, printWarning } from "./output.ts";
 import { withStore } from "./session.ts";
 import { commandConfig, defineCommand } from "./global_options.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { AwsClients } from "./aws/clients.ts";
+import { AwsClients, type MfaCodeProvider } from "./aws/clients.ts";
 import type { SlowRequestListener } from "./aws/slow_requests.ts";
 import type { Config, KeySpec } from "./config/config.ts";
 import { CredentialStore } from "./core/credential_store.ts";
@@ -14,11 +14,11 @@ import {
   type DataKey,
   type KeyProvider,
   type SetupKeyProvider,
-} from "./keys/key_provider.ts";
+} from "./core/key_provider.ts";
 import { LocalKeyProvider } from "./keys/local.ts";
 import type { Location } from "./config/location.ts";
 import { DirectoryStore } from "./stores/directory.ts";
-import type { Store } from "./stores/store.ts";
+import type { Store } from "./core/store.ts";
 
 /** An opened credential store and what it holds open. */
 export interface Opened {
@@ -82,6 +82,8 @@ export function openKeyProvider(spec: KeySpec, aws: () => AwsClients): KeyProvid
 export interface OpenOptions {
   /** Told about AWS requests that wait long for an answer. */
   onSlowRequest?: SlowRequestListener;
+  /** Asks for an MFA code when the credentials need one (default: none, an error). */
+  askMfaCode?: MfaCodeProvider;
 }
 
 /** Opens the store and key provider that `config` names. */
@@ -91,7 +93,7 @@ export async function openCredentialStore(
 ): Promise<Opened> {
   // Made on first use: a directory store with a local key never needs AWS.
   let aws: AwsClients | undefined;
-  const clients = () => aws ??= new AwsClients(config, { onSlowRequest: options.onSlowRequest });
+  const clients = () => aws ??= new AwsClients(config, options);
   const location = config.location ?? await defaultLocation(clients());
   let store: Store;
   if (location.kind === "directory") {

@@ -36,14 +36,18 @@ export interface CallerIdentity {
   arn: string;
 }
 
-async function askMfaCode(serial: string): Promise<string> {
-  const { askMfaCode } = await import("../cli/mfa_prompt.ts");
-  return await askMfaCode(serial);
+/** Without a way to ask, an MFA code that is needed and not given is an error. */
+function noMfaPrompt(serial: string): Promise<string> {
+  return Promise.reject(
+    new UsageError(`An MFA code for '${serial}' is needed and there is no way to ask for it`, {
+      reason: { type: "no-terminal-for-mfa" },
+    }),
+  );
 }
 
 /** Options of {@linkcode AwsClients}. */
 export interface AwsClientsOptions {
-  /** Asks for an MFA code (default: on the terminal). */
+  /** Asks for an MFA code (the command line asks on the terminal; default: none, an error). */
   askMfaCode?: MfaCodeProvider;
   /** Told about requests that wait long for an answer (see lib/aws/slow_requests.ts). */
   onSlowRequest?: SlowRequestListener;
@@ -61,7 +65,7 @@ export class AwsClients {
   readonly #onSlowRequest?: SlowRequestListener;
 
   constructor(readonly config: Config, options: AwsClientsOptions = {}) {
-    this.#askMfa = options.askMfaCode ?? askMfaCode;
+    this.#askMfa = options.askMfaCode ?? noMfaPrompt;
     this.#onSlowRequest = options.onSlowRequest;
   }
 

@@ -24,7 +24,7 @@
  */
 
 export { AwsClients, type CallerIdentity, type MfaCodeProvider } from "./clients.ts";
-export type { AwsSettings, RoleSettings } from "./settings.ts";
+export type { AwsSettings, RoleSettings } from "../config/aws_settings.ts";
 export type { Config, KeySpec } from "../config/config.ts";
 export { DEFAULT_REGION, partitionOf, regionOfArn } from "./arn.ts";
 export { awsErrorCode, describeAwsError } from "./errors.ts";

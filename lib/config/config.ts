@@ -6,14 +6,15 @@
  * @module
  */
 import { join } from "../core/paths.ts";
-import { type AwsOptions, type AwsSettings, resolveAwsSettings } from "../aws/settings.ts";
+import { type AwsOptions, type AwsSettings, resolveAwsSettings } from "./aws_settings.ts";
 import { UsageError } from "../core/errors.ts";
-import { DEFAULT_KMS_KEY } from "../keys/kms.ts";
 import type { Env } from "./env.ts";
 import { type Location, parseLocation } from "./location.ts";
 
 export type { Env } from "./env.ts";
 
+/** The KMS key used when none is given. */
+export const DEFAULT_KMS_KEY = "alias/creds3";
 /** The global options as the command line gives them (the AWS ones in `AwsOptions`). */
 export interface GlobalOptions extends AwsOptions {
   location?: string;

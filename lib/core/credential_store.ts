@@ -38,7 +38,7 @@ import {
   UsageError,
   VersionExistsError,
 } from "./errors.ts";
-import type { DataKey, KeyProvider } from "../keys/key_provider.ts";
+import type { DataKey, KeyProvider } from "./key_provider.ts";
 import {
   checkStoredName,
   checkStoredVersion,
@@ -55,7 +55,7 @@ import {
 import { mapSettled, NotStarted } from "./pool.ts";
 import { readHistory } from "./history.ts";
 import { checkKeep, type PruneOptions, type PruneResult, selectPrunable } from "./prune.ts";
-import type { Store, VersionDetails } from "../stores/store.ts";
+import type { Store, VersionDetails } from "./store.ts";
 
 /** A secret as read: its name, the version read and the value. */
 export interface Secret {

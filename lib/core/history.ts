@@ -8,7 +8,7 @@
 import { NotFoundError } from "./errors.ts";
 import { sortEntries, type VersionEntry } from "./names.ts";
 import { mapSettled } from "./pool.ts";
-import { canDescribe, type Store, type VersionDetails } from "../stores/store.ts";
+import { canDescribe, type Store, type VersionDetails } from "./store.ts";
 
 /**
  * Every version of exactly `name`, with its details, sorted; a name with no version is a

@@ -6,12 +6,10 @@
  */
 import type { KMSClient } from "@aws-sdk/client-kms";
 import { awsErrorCode, describeAwsError, noCredentials } from "../aws/errors.ts";
+import { DEFAULT_KMS_KEY } from "../config/config.ts";
 import type { EncryptionContext } from "../core/context.ts";
 import { Creds3Error, KeyProviderError } from "../core/errors.ts";
-import type { DataKey, KeyProvider, SetupKeyProvider } from "./key_provider.ts";
-
-/** The KMS key used when none is given. */
-export const DEFAULT_KMS_KEY = "alias/creds3";
+import type { DataKey, KeyProvider, SetupKeyProvider } from "../core/key_provider.ts";
 
 /** A key provider over one KMS key and one KMS client. */
 export class KmsKeyProvider implements KeyProvider, SetupKeyProvider {

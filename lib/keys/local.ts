@@ -11,7 +11,7 @@
 import { dirname } from "../core/paths.ts";
 import { canonicalContext, type EncryptionContext } from "../core/context.ts";
 import { KeyProviderError, NotFoundError, osErrorCode } from "../core/errors.ts";
-import type { DataKey, KeyProvider, SetupKeyProvider } from "./key_provider.ts";
+import type { DataKey, KeyProvider, SetupKeyProvider } from "../core/key_provider.ts";
 
 const MAGIC = new TextEncoder().encode("C3L1");
 const MASTER_KEY_BYTES = 32;

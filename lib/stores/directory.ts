@@ -24,7 +24,7 @@ import {
   VersionExistsError,
 } from "../core/errors.ts";
 import type { VersionEntry } from "../core/names.ts";
-import type { ListOptions, SetupStep, SetupStore, Store, StoredSecret } from "./store.ts";
+import type { ListOptions, SetupStep, SetupStore, Store, StoredSecret } from "../core/store.ts";
 import {
   currentPath,
   decodeComponent,

@@ -21,7 +21,7 @@
  */
 import { NotFoundError, VersionExistsError } from "../core/errors.ts";
 import type { VersionEntry } from "../core/names.ts";
-import type { ListOptions, Store, StoredSecret } from "./store.ts";
+import type { ListOptions, Store, StoredSecret } from "../core/store.ts";
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {

@@ -11,7 +11,7 @@ import { VersionExistsError } from "../../lib/core/errors.ts";
 import { createMasterKey, LocalKeyProvider } from "../../lib/keys/local.ts";
 import { DirectoryStore } from "../../lib/stores/directory.ts";
 import { S3Store } from "../../lib/stores/s3/store.ts";
-import type { Store, StoredSecret } from "../../lib/stores/store.ts";
+import type { Store, StoredSecret } from "../../lib/core/store.ts";
 import { localAndMoto, motoBucket, type TestBackend } from "../helpers/backends.ts";
 import { runCli } from "../helpers/cli.ts";
 import { s3Client } from "../helpers/moto.ts";

@@ -17,7 +17,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import type { StoredSecret } from "../../lib/stores/store.ts";
+import type { StoredSecret } from "../../lib/core/store.ts";
 import { currentPath } from "../../lib/stores/directory/layout.ts";
 import { cephAwsEnv, cephS3Client } from "./ceph.ts";
 import { runCli } from "./cli.ts";

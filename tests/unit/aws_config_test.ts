@@ -1,6 +1,6 @@
-/** Unit tests of the AWS settings resolution (`lib/aws/settings.ts`): order, sources, checks. */
+/** Unit tests of the AWS settings resolution (`lib/config/aws_settings.ts`): order, sources, checks. */
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
-import { resolveAwsSettings } from "../../lib/aws/settings.ts";
+import { resolveAwsSettings } from "../../lib/config/aws_settings.ts";
 import { UsageError } from "../../lib/core/errors.ts";
 
 Deno.test("aws config: the region and where it came from, in order", () => {

@@ -19,9 +19,9 @@ import {
   VersionExistsError,
 } from "../../lib/core/errors.ts";
 import type { VersionEntry } from "../../lib/core/names.ts";
-import type { DataKey, KeyProvider } from "../../lib/keys/key_provider.ts";
+import type { DataKey, KeyProvider } from "../../lib/core/key_provider.ts";
 import { MemoryStore } from "../../lib/stores/memory.ts";
-import type { ListOptions, Store } from "../../lib/stores/store.ts";
+import type { ListOptions, Store } from "../../lib/core/store.ts";
 
 /**
  * Wraps a data key by prefixing it with its context, which unwrapping must match: the binding

@@ -14,7 +14,7 @@ import type { VersionEntry } from "../../lib/core/names.ts";
 import { byRecency, selectPrunable } from "../../lib/core/prune.ts";
 import { createMasterKey, LocalKeyProvider } from "../../lib/keys/local.ts";
 import { MemoryStore } from "../../lib/stores/memory.ts";
-import type { Store } from "../../lib/stores/store.ts";
+import type { Store } from "../../lib/core/store.ts";
 import {
   detailsFromMetadata,
   fromMetadata,

@@ -11,7 +11,7 @@ import { CredentialStore } from "../../lib/core/credential_store.ts";
 import { toBase64 } from "../../lib/core/encoding.ts";
 import { sealEnvelope } from "../../lib/core/envelope.ts";
 import { IntegrityError, KeyProviderError } from "../../lib/core/errors.ts";
-import type { DataKey, KeyProvider } from "../../lib/keys/key_provider.ts";
+import type { DataKey, KeyProvider } from "../../lib/core/key_provider.ts";
 import { importMasterKey } from "../../lib/keys/local.ts";
 import { MemoryStore } from "../../lib/stores/memory.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 import type { VersionEntry } from "../../core/names.ts";
-import type { ListOptions } from "../store.ts";
+import type { ListOptions } from "../../core/store.ts";
 import { lstatOrMissing } from "./files.ts";
 import {
   currentPath,

@@ -8,7 +8,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { DEFAULT_REGION } from "../../aws/arn.ts";
 import { awsErrorCode, describeAwsError, httpStatus } from "../../aws/errors.ts";
 import { Creds3Error, StoreError } from "../../core/errors.ts";
-import type { SetupStep } from "../store.ts";
+import type { SetupStep } from "../../core/store.ts";
 import { type S3, type S3SetupOptions, unsupported } from "./setup_options.ts";
 
 /** Makes sure the bucket exists in the configured region. */

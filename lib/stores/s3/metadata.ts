@@ -21,7 +21,7 @@
  */
 import { decodeUtf8, fromBase64, toBase64 } from "../../core/encoding.ts";
 import { IntegrityError, type SecretRef, StoreError } from "../../core/errors.ts";
-import type { StoredSecret } from "../store.ts";
+import type { StoredSecret } from "../../core/store.ts";
 
 /** The metadata name of the comment: standard base64 of its UTF-8. */
 export const COMMENT_KEY = "comment-base64";

@@ -13,7 +13,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { describeAwsError } from "../../aws/errors.ts";
 import { Creds3Error } from "../../core/errors.ts";
-import type { SetupStep } from "../store.ts";
+import type { SetupStep } from "../../core/store.ts";
 import { ensureBucket } from "./bucket.ts";
 import { type Setting, settings } from "./bucket_settings.ts";
 import { type S3SetupOptions, unsupported } from "./setup_options.ts";

@@ -26,8 +26,8 @@ import type {
   Store,
   StoredSecret,
   VersionDetails,
-} from "../store.ts";
-import { splitKey } from "../store.ts";
+} from "../../core/store.ts";
+import { splitKey } from "../../core/store.ts";
 import { detailsFromMetadata, fromMetadata, toMetadata } from "./metadata.ts";
 
 const DELETE_BATCH = 1000;

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { SealedValue } from "../core/envelope.ts";
-import type { VersionEntry } from "../core/names.ts";
+import type { SealedValue } from "./envelope.ts";
+import type { VersionEntry } from "./names.ts";
 
 /**
  * One stored version: the sealed value and its wrapped data key, exactly the format's fields,

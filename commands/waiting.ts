@@ -5,9 +5,9 @@
  *
  * @module
  */
-import type { SlowRequest, SlowRequestListener } from "../aws/slow_requests.ts";
-import { escapeControls } from "./display.ts";
-import type { ProgressOutput } from "./progress.ts";
+import type { SlowRequest, SlowRequestListener } from "../lib/aws/slow_requests.ts";
+import { escapeControls } from "../lib/cli/display.ts";
+import type { ProgressOutput } from "../lib/cli/progress.ts";
 
 /** At most one line in this many milliseconds. */
 const MIN_INTERVAL_MS = 5000;

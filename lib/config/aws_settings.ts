@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Env } from "../config/env.ts";
+import type { Env } from "./env.ts";
 import { UsageError } from "../core/errors.ts";
 
 /** The AWS global options as the command line gives them. */

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { EncryptionContext } from "../core/context.ts";
+import type { EncryptionContext } from "./context.ts";
 
 /** A fresh data key: the plaintext to encrypt with, and the wrapped form to store. */
 export interface DataKey {
