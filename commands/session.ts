@@ -11,7 +11,13 @@ import type { Opened } from "../lib/open.ts";
 import { secretLabel } from "./errors.ts";
 import { printMessage, printWarning } from "./output.ts";
 import { progressReporter } from "../lib/cli/progress.ts";
-import { waitingReporter } from "../lib/cli/waiting.ts";
+import { waitingReporter } from "./waiting.ts";
+
+/** Asks for an MFA code on the terminal (the prompt's code loaded only when a code is needed). */
+export async function askMfaCodeOnTerminal(serial: string): Promise<string> {
+  const { askMfaCode } = await import("../lib/cli/mfa_prompt.ts");
+  return await askMfaCode(serial);
+}
 
 /**
  * Runs `fn` with the store `config` names (see `commandConfig`), closing connections
@@ -23,7 +29,10 @@ export async function withStore<T>(
 ): Promise<T> {
   // Loaded here, not at start-up: `--help` and usage errors need none of the store code.
   const { openCredentialStore } = await import("../lib/open.ts");
-  const opened = await openCredentialStore(config, { onSlowRequest: waitingReporter(config) });
+  const opened = await openCredentialStore(config, {
+    onSlowRequest: waitingReporter(config),
+    askMfaCode: askMfaCodeOnTerminal,
+  });
   try {
     return await fn(opened, config);
   } finally {
@@ -68,9 +77,10 @@ export async function readSecrets(
 const NAMED_IN_SUMMARY = 3;
 
 /**
- * One line per failure (`'NAME' version V: why`), except for an error met by more than three
- * secrets (a store that refuses connections fails every read alike): one line that counts them
- * and names three.
+ * One line per failure (`'NAME' version V: why`) when there are at most three; beyond that, one
+ * line per error that several secrets met (a store that refuses connections fails every read
+ * alike), counting them and naming three, so a dead endpoint gives a line per service, not one
+ * per secret.
  */
 export function failureLines(failures: readonly ReadFailure[]): string[] {
   const causes = new Map<string, ReadFailure[]>();
@@ -83,12 +93,17 @@ export function failureLines(failures: readonly ReadFailure[]): string[] {
     if (group) group.push(f);
     else causes.set(key, [f]);
   }
+  const few = failures.length <= NAMED_IN_SUMMARY;
   return [...causes.values()].flatMap((group) => {
     // A few are named one by one, with their versions.
-    if (group.length <= NAMED_IN_SUMMARY) {
+    if (few || group.length === 1) {
       return group.map((f) => `${secretLabel(f)}: ${f.error.message}`);
     }
     const [first] = group;
+    if (group.length <= NAMED_IN_SUMMARY) {
+      const named = group.map((f) => secretLabel(f)).join(", ");
+      return `${group.length} secrets could not be read: ${first.error.message} (${named})`;
+    }
     const named = group.slice(0, NAMED_IN_SUMMARY).map((f) => `'${f.name}'`).join(", ");
     const more = group.length - NAMED_IN_SUMMARY;
     return `${group.length} secrets could not be read: ${first.error.message} (${named} and ${more} more)`;

@@ -40,11 +40,22 @@ const INTERRUPTS: readonly Deno.Signal[] = Deno.build.os === "windows"
   ? ["SIGINT", "SIGBREAK"]
   : ["SIGINT", "SIGTERM", "SIGHUP"];
 
+/** The exit status of a process ended by each signal, as shells report it: 128 + its number. */
+const SIGNAL_STATUS: Partial<Record<Deno.Signal, number>> = {
+  SIGHUP: 129,
+  SIGINT: 130,
+  SIGTERM: 143,
+  SIGBREAK: 149,
+};
+
 /**
  * Until the returned function is called, SIGINT, SIGTERM and SIGHUP (Ctrl-C and Ctrl-Break on
- * Windows) remove `temp` before ending the process as the signal would have.
+ * Windows) remove `temp` before ending the process as the signal would have. Once interrupted,
+ * `interrupted()` is true: the writer must then not report the write's failure (its file is
+ * gone because of the signal), only wait for the end.
  */
-function removeOnInterrupt(temp: string): () => void {
+function removeOnInterrupt(temp: string): { stop: () => void; interrupted: () => boolean } {
+  let interrupted = false;
   const listeners = new Map<Deno.Signal, () => void>();
   const stop = () => {
     for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
@@ -52,6 +63,7 @@ function removeOnInterrupt(temp: string): () => void {
   };
   for (const signal of INTERRUPTS) {
     const listener = () => {
+      interrupted = true;
       try {
         Deno.removeSync(temp);
       } catch {
@@ -60,13 +72,22 @@ function removeOnInterrupt(temp: string): () => void {
       stop();
       // With no listener left the signal's default action applies again: die by it, as a
       // shell expects. Windows cannot signal itself that way.
-      if (Deno.build.os === "windows") Deno.exit(130);
+      const status = SIGNAL_STATUS[signal] ?? 130;
+      if (Deno.build.os === "windows") Deno.exit(status);
       Deno.kill(Deno.pid, signal);
+      // The signal to itself is delivered asynchronously; should it not end the process, the
+      // status a shell would see stands in for it.
+      setTimeout(() => Deno.exit(status), 2_000);
     };
     Deno.addSignalListener(signal, listener);
     listeners.set(signal, listener);
   }
-  return stop;
+  return { stop, interrupted: () => interrupted };
+}
+
+/** Never settles: what an interrupted write waits on while its signal ends the process. */
+function untilTheEnd(): Promise<never> {
+  return new Promise<never>(() => {});
 }
 
 /** Why a file could not be written, in words (no stack, no secret). */
@@ -112,7 +133,7 @@ export async function writeFileAtomic(
     throw new Creds3Error(`Cannot write '${path}': it is a directory`);
   }
   // From before the temporary file exists until it is renamed, an interrupt removes it.
-  const stopRemoving = removeOnInterrupt(temp);
+  const interrupt = removeOnInterrupt(temp);
   try {
     let file: Deno.FsFile;
     try {
@@ -134,6 +155,7 @@ export async function writeFileAtomic(
       }
       await Deno.rename(temp, path);
     } catch (error) {
+      if (interrupt.interrupted()) return await untilTheEnd();
       await Deno.remove(temp).catch(() => {});
       throw new Creds3Error(`Cannot write '${path}': ${writeErrorReason(error)}`, {
         code: osErrorCode(error),
@@ -141,6 +163,6 @@ export async function writeFileAtomic(
       });
     }
   } finally {
-    stopRemoving();
+    interrupt.stop();
   }
 }
