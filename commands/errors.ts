@@ -116,6 +116,8 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
       return "bucket names are global: choose another with -l";
     case "version-exists":
       return "versions are never overwritten: give another with -v, or use -a";
+    case "version-changed":
+      return "another writer changed it meanwhile: run the command again";
     case "autoversion-contended":
       return "many writers are storing this name at once: try again";
     case "autoversion-not-integer":

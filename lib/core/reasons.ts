@@ -25,6 +25,8 @@ export type LibraryReason =
   | { type: "bucket-taken"; bucket: string }
   /** The version is already stored; versions are never overwritten. */
   | { type: "version-exists" }
+  /** A version changed (another writer) between reading it and replacing its data key. */
+  | { type: "version-changed" }
   /** Other writers took every free version while autoversioning. */
   | { type: "autoversion-contended" }
   /** Autoversioning needs integer versions, and a stored one is not. */

@@ -91,6 +91,26 @@ export function canDescribe(store: Store): store is Store & DescribeStore {
   return typeof (store as Partial<DescribeStore>).describeVersions === "function";
 }
 
+/**
+ * Optional ability: replace the wrapped data key of one stored version in place (key rotation),
+ * without touching anything else, and only if the version is still exactly as it was read.
+ */
+export interface RewrapStore {
+  /**
+   * Replaces the `key` field of version `version` of `name` with `key` (standard base64 of the
+   * newly wrapped data key), keeping the contents, hmac, digest, comment and binary mark, if and
+   * only if every field stored now equals `expected` (what the caller read). A version that
+   * changed meanwhile is a `StoreError` with reason `version-changed`; one that is gone is a
+   * `NotFoundError`. Never leaves a partly written version.
+   */
+  replaceKey(name: string, version: string, expected: StoredSecret, key: string): Promise<void>;
+}
+
+/** Whether a store can re-wrap a version's data key in place. */
+export function canReplaceKey(store: Store): store is Store & RewrapStore {
+  return typeof (store as Partial<RewrapStore>).replaceKey === "function";
+}
+
 /** Whether a store can set itself up. */
 export function canSetup(store: Store): store is Store & SetupStore {
   return typeof (store as Partial<SetupStore>).setup === "function";
