@@ -190,30 +190,36 @@ tableTest(
   "setup creates the table as credstash's (the vectors' key schema), billed on demand",
   async (b) => {
     const table = uniqueName("creds3-items-setup");
-    const r = await runCli(["setup", "-l", `dynamodb:${table}`], { env: b.env });
-    strictEqual(r.code, 0, r.stderr);
-    match(
-      r.stderr,
-      new RegExp(`Table '${table}': created, billed on demand \\(PAY_PER_REQUEST\\)`),
-    );
-    const described = await b.ddb.send(new DescribeTableCommand({ TableName: table }));
-    const description = described.Table!;
-    strictEqual(description.TableStatus, "ACTIVE");
-    strictEqual(description.BillingModeSummary?.BillingMode, "PAY_PER_REQUEST");
-    deepStrictEqual(description.KeySchema, VECTORS.table.KeySchema);
-    deepStrictEqual(
-      [...description.AttributeDefinitions!].sort((x, y) =>
-        x.AttributeName! < y.AttributeName! ? -1 : 1
-      ),
-      VECTORS.table.AttributeDefinitions,
-    );
-    // The fixture's table was made as credstash's setup makes it: provisioned, 1 and 1.
-    const existing = await runCli(["setup"], { env: b.env });
-    strictEqual(existing.code, 0, existing.stderr);
-    match(existing.stderr, /Key schema: name \(S, HASH\), version \(S, RANGE\), as credstash's/);
-    match(existing.stderr, /Billing: provisioned, 1 read and 1 write capacity units/);
+    try {
+      await checkSetup(b, table);
+    } finally {
+      await b.ddb.send(new DeleteTableCommand({ TableName: table })).catch(() => {});
+    }
   },
 );
+
+/** `setup` of a new table `table`, then of the fixture's existing one. */
+async function checkSetup(b: DynamoDbBackend, table: string): Promise<void> {
+  const r = await runCli(["setup", "-l", `dynamodb:${table}`], { env: b.env });
+  strictEqual(r.code, 0, r.stderr);
+  match(r.stderr, new RegExp(`Table '${table}': created, billed on demand \\(PAY_PER_REQUEST\\)`));
+  const described = await b.ddb.send(new DescribeTableCommand({ TableName: table }));
+  const description = described.Table!;
+  strictEqual(description.TableStatus, "ACTIVE");
+  strictEqual(description.BillingModeSummary?.BillingMode, "PAY_PER_REQUEST");
+  deepStrictEqual(description.KeySchema, VECTORS.table.KeySchema);
+  deepStrictEqual(
+    [...description.AttributeDefinitions!].sort((x, y) =>
+      x.AttributeName! < y.AttributeName! ? -1 : 1
+    ),
+    VECTORS.table.AttributeDefinitions,
+  );
+  // The fixture's table was made as credstash's setup makes it: provisioned, 1 and 1.
+  const existing = await runCli(["setup"], { env: b.env });
+  strictEqual(existing.code, 0, existing.stderr);
+  match(existing.stderr, /Key schema: name \(S, HASH\), version \(S, RANGE\), as credstash's/);
+  match(existing.stderr, /Billing: provisioned, 1 read and 1 write capacity units/);
+}
 
 tableTest(
   "creds3 reads items of every shape credstash writes: each digest, hmac as Binary and as String, no digest, comments, a context",

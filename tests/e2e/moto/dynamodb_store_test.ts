@@ -140,7 +140,7 @@ storeTest(
 
 storeTest(
   "a malformed item fails the read that needs it, and only that one",
-  async (b, store, creds) => {
+  async (b, _store, creds) => {
     await creds.put("good", "fine");
     await creds.put("bad", "broken");
     const raw = await b.raw("bad", "1") as ItemJson;
