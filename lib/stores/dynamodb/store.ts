@@ -24,6 +24,7 @@ import type {
   StoredVersion,
   VersionDetails,
 } from "../../core/store.ts";
+import { sameStoredSecret } from "../../core/store.ts";
 import { tableError } from "./errors.ts";
 import {
   ATTRIBUTE,
@@ -205,10 +206,7 @@ export class DynamoDbStore
   async #holds(name: string, version: string, secret: StoredSecret): Promise<boolean> {
     const item = await this.#get(name, version);
     if (!item) return false;
-    const stored = fromItem(item);
-    return stored.key === secret.key && stored.hmac === secret.hmac &&
-      stored.contents === secret.contents && stored.digest === secret.digest &&
-      stored.comment === secret.comment && Boolean(stored.binary) === Boolean(secret.binary);
+    return sameStoredSecret(fromItem(item), secret);
   }
 
   async remove(entries: readonly VersionEntry[]): Promise<void> {
