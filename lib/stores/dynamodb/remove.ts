@@ -29,8 +29,9 @@ export async function removeItems(
     for (let round = 0; requests.length > 0; round++) {
       if (round === ROUNDS) {
         throw new StoreError(
-          `DynamoDB left ${requests.length} of the deletions unprocessed after ${ROUNDS} ` +
-            "attempts (the table is throttled)",
+          `DynamoDB BatchWriteItem on dynamodb:${table} left ${requests.length} of the ` +
+            `deletions unprocessed after ${ROUNDS} attempts (the table is throttled); the ` +
+            "others were deleted",
         );
       }
       if (round > 0) await pause(FIRST_PAUSE_MS * 2 ** (round - 1));

@@ -31,7 +31,7 @@
  *
  * Timings are never asserted here (see `deno task bench`); counts are.
  */
-import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { BatchWriteItemCommand } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { CredentialStore, KmsKeyProvider, S3Store } from "../../../mod.ts";
@@ -303,6 +303,55 @@ Deno.test("requests: a credstash table of more than 1 MB: getall reads Scan page
     });
   } finally {
     ddb.destroy();
+    await proxy.stop();
+  }
+});
+
+Deno.test("requests: deletions DynamoDB leaves unprocessed are sent again, within a bound", async () => {
+  const url = await motoUrl();
+  const proxy = await startProxy(url);
+  try {
+    const table = uniqueName("creds3-requests-unprocessed");
+    const key = `alias/${uniqueName("creds3-requests-unprocessed")}`;
+    await Promise.all([createCredstashTable(url, table), createKmsKey(url, key)]);
+    const f = { proxy, bucket: table, key, env: { ...awsEnv(proxy.url), CREDS3_KEY: key } };
+    const l = ["-l", `dynamodb:${table}`];
+    for (let v = 1; v <= 10; v++) {
+      await requestsOf(f, ["put", ...l, "-v", String(v), "a", `a-${v}`]);
+    }
+    for (let v = 1; v <= 6; v++) await requestsOf(f, ["put", ...l, "-v", String(v), "b", `b-${v}`]);
+    // Every batch answered with all but one deletion unprocessed: 8 rounds delete 8 of 9.
+    proxy.setOptions({ faults: { rate: 1, kinds: ["ddb-unprocessed"] } });
+    proxy.resetCounts();
+    const stuck = await runCli(["prune", ...l, "a", "--keep", "1"], { env: f.env });
+    strictEqual(stuck.code, 1, stuck.stderr);
+    match(
+      stuck.stderr,
+      /error: DynamoDB BatchWriteItem on dynamodb:\S+ left 1 of the deletions unprocessed after 8 attempts \(the table is throttled\); the others were deleted\n/,
+    );
+    deepStrictEqual(proxy.counts(), { "dynamodb:Query": 1, "dynamodb:BatchWriteItem": 8 });
+    proxy.setOptions({ faults: undefined });
+    strictEqual(
+      (await runCli(["list", ...l, "a"], { env: f.env })).stdout,
+      "a -- version 9\na -- version 10\n",
+    );
+    // Half of the batches answered so: each is sent again until none is left.
+    proxy.setOptions({ faults: { rate: 0.5, kinds: ["ddb-unprocessed"], seed: 7 } });
+    proxy.resetCounts();
+    const deleted = await runCli(["delete", ...l, "b"], { env: f.env });
+    strictEqual(deleted.code, 0, deleted.stderr);
+    const injected = proxy.injected()["ddb-unprocessed"] ?? 0;
+    ok(injected > 0, "no batch was left unprocessed");
+    deepStrictEqual(proxy.counts(), {
+      "dynamodb:Query": 1,
+      "dynamodb:BatchWriteItem": injected + 1,
+    });
+    proxy.setOptions({ faults: undefined });
+    strictEqual(
+      (await runCli(["list", ...l], { env: f.env })).stdout,
+      "a -- version 9\na -- version 10\n",
+    );
+  } finally {
     await proxy.stop();
   }
 });
