@@ -70,6 +70,24 @@ async function withFixture(fn: (f: Fixture) => Promise<void>): Promise<void> {
   }
 }
 
+/** As {@link withFixture}, on a credstash table; `l` is its `-l dynamodb:TABLE`. */
+async function withTable(
+  label: string,
+  fn: (f: Fixture, l: string[], url: string) => Promise<void>,
+): Promise<void> {
+  const url = await motoUrl();
+  const proxy = await startProxy(url);
+  try {
+    const table = uniqueName(label);
+    const key = `alias/${uniqueName(label)}`;
+    await Promise.all([createCredstashTable(url, table), createKmsKey(url, key)]);
+    const env = { ...awsEnv(proxy.url), CREDS3_KEY: key };
+    await fn({ proxy, bucket: table, key, env }, ["-l", `dynamodb:${table}`], url);
+  } finally {
+    await proxy.stop();
+  }
+}
+
 /** Runs the CLI and returns the requests it sent, by operation; fails on a non-zero exit. */
 async function requestsOf(
   f: Fixture,
@@ -175,14 +193,7 @@ Deno.test("requests: keys, list, history and prune send the minimum; comments an
 });
 
 Deno.test("requests: on a credstash table each command sends the minimum: one Query for the latest, one Scan for getall", async () => {
-  const url = await motoUrl();
-  const proxy = await startProxy(url);
-  try {
-    const table = uniqueName("creds3-requests-ddb");
-    const key = `alias/${uniqueName("creds3-requests-ddb")}`;
-    await Promise.all([createCredstashTable(url, table), createKmsKey(url, key)]);
-    const f = { proxy, bucket: table, key, env: { ...awsEnv(proxy.url), CREDS3_KEY: key } };
-    const l = ["-l", `dynamodb:${table}`];
+  await withTable("creds3-requests-ddb", async (f, l) => {
     const put = { "kms:GenerateDataKey": 1, "dynamodb:PutItem": 1 };
     const putAuto = { "dynamodb:Query": 1, ...put };
     deepStrictEqual(await requestsOf(f, ["put", ...l, "db/password", "s3cr3t-one"]), put);
@@ -238,122 +249,108 @@ Deno.test("requests: on a credstash table each command sends the minimum: one Qu
       "dynamodb:Query": 1,
       "dynamodb:BatchWriteItem": 1,
     });
-  } finally {
-    await proxy.stop();
-  }
+  });
 });
 
 Deno.test("requests: a credstash table of more than 1 MB: getall reads Scan pages, prune deletes in batches of 25", async () => {
-  const url = await motoUrl();
-  const proxy = await startProxy(url);
-  const ddb = dynamodbClient(url);
-  try {
-    const table = uniqueName("creds3-requests-pages");
-    const key = `alias/${uniqueName("creds3-requests-pages")}`;
-    await Promise.all([createCredstashTable(url, table), createKmsKey(url, key)]);
-    const f = { proxy, bucket: table, key, env: { ...awsEnv(proxy.url), CREDS3_KEY: key } };
-    const l = ["-l", `dynamodb:${table}`];
-    // 1,100 older versions of about 1 KB that are not secrets at all: reading any would fail.
-    const names = ["app/a", "app/b", "app/c", "db/d"];
-    const OLD_VERSIONS = 275;
-    const old = names.flatMap((name) =>
-      Array.from({ length: OLD_VERSIONS }, (_, i) => ({
-        PutRequest: {
-          Item: {
-            name: { S: name },
-            version: { S: String(i + 1).padStart(19, "0") },
-            contents: { S: "not a secret ".repeat(80) },
+  await withTable("creds3-requests-pages", async (f, l, url) => {
+    const table = l[1].slice("dynamodb:".length);
+    const ddb = dynamodbClient(url);
+    try {
+      // 1,100 older versions of about 1 KB that are not secrets at all: reading any would fail.
+      const names = ["app/a", "app/b", "app/c", "db/d"];
+      const OLD_VERSIONS = 275;
+      const old = names.flatMap((name) =>
+        Array.from({ length: OLD_VERSIONS }, (_, i) => ({
+          PutRequest: {
+            Item: {
+              name: { S: name },
+              version: { S: String(i + 1).padStart(19, "0") },
+              contents: { S: "not a secret ".repeat(80) },
+            },
           },
-        },
-      }))
-    );
-    for (let i = 0; i < old.length; i += 25) {
-      const out = await ddb.send(
-        new BatchWriteItemCommand({ RequestItems: { [table]: old.slice(i, i + 25) } }),
+        }))
       );
-      strictEqual(Object.keys(out.UnprocessedItems ?? {}).length, 0);
-    }
-    for (const name of names) {
-      deepStrictEqual(await requestsOf(f, ["put", ...l, "-a", name, `value of ${name}`]), {
-        // 275 versions in one Query page, then version 276 stored.
-        "dynamodb:Query": 1,
-        "kms:GenerateDataKey": 1,
-        "dynamodb:PutItem": 1,
+      for (let i = 0; i < old.length; i += 25) {
+        const out = await ddb.send(
+          new BatchWriteItemCommand({ RequestItems: { [table]: old.slice(i, i + 25) } }),
+        );
+        strictEqual(Object.keys(out.UnprocessedItems ?? {}).length, 0);
+      }
+      for (const name of names) {
+        deepStrictEqual(await requestsOf(f, ["put", ...l, "-a", name, `value of ${name}`]), {
+          // 275 versions in one Query page, then version 276 stored.
+          "dynamodb:Query": 1,
+          "kms:GenerateDataKey": 1,
+          "dynamodb:PutItem": 1,
+        });
+      }
+      const all = Object.fromEntries(names.map((n) => [n, `value of ${n}`]));
+      deepStrictEqual(await requestsOf(f, ["getall", ...l], { json: all }), {
+        "dynamodb:Scan": 2,
+        "kms:Decrypt": 4,
       });
+      deepStrictEqual(await requestsOf(f, ["keys", ...l], { stdout: `${names.join("\n")}\n` }), {
+        "dynamodb:Scan": 2,
+      });
+      f.proxy.resetCounts();
+      const pruned = await runCli(["prune", ...l, "*", "--keep", "1", "-f", "json"], {
+        env: f.env,
+      });
+      strictEqual(pruned.code, 0, pruned.stderr);
+      strictEqual(JSON.parse(pruned.stdout).length, names.length * OLD_VERSIONS);
+      deepStrictEqual(f.proxy.counts(), {
+        "dynamodb:Scan": 2,
+        "dynamodb:BatchWriteItem": (names.length * OLD_VERSIONS) / 25,
+      });
+      deepStrictEqual(await requestsOf(f, ["getall", ...l], { json: all }), {
+        "dynamodb:Scan": 1,
+        "kms:Decrypt": 4,
+      });
+    } finally {
+      ddb.destroy();
     }
-    const all = Object.fromEntries(names.map((n) => [n, `value of ${n}`]));
-    deepStrictEqual(await requestsOf(f, ["getall", ...l], { json: all }), {
-      "dynamodb:Scan": 2,
-      "kms:Decrypt": 4,
-    });
-    deepStrictEqual(await requestsOf(f, ["keys", ...l], { stdout: `${names.join("\n")}\n` }), {
-      "dynamodb:Scan": 2,
-    });
-    f.proxy.resetCounts();
-    const pruned = await runCli(["prune", ...l, "*", "--keep", "1", "-f", "json"], { env: f.env });
-    strictEqual(pruned.code, 0, pruned.stderr);
-    strictEqual(JSON.parse(pruned.stdout).length, names.length * OLD_VERSIONS);
-    deepStrictEqual(f.proxy.counts(), {
-      "dynamodb:Scan": 2,
-      "dynamodb:BatchWriteItem": (names.length * OLD_VERSIONS) / 25,
-    });
-    deepStrictEqual(await requestsOf(f, ["getall", ...l], { json: all }), {
-      "dynamodb:Scan": 1,
-      "kms:Decrypt": 4,
-    });
-  } finally {
-    ddb.destroy();
-    await proxy.stop();
-  }
+  });
 });
 
 Deno.test("requests: deletions DynamoDB leaves unprocessed are sent again, within a bound", async () => {
-  const url = await motoUrl();
-  const proxy = await startProxy(url);
-  try {
-    const table = uniqueName("creds3-requests-unprocessed");
-    const key = `alias/${uniqueName("creds3-requests-unprocessed")}`;
-    await Promise.all([createCredstashTable(url, table), createKmsKey(url, key)]);
-    const f = { proxy, bucket: table, key, env: { ...awsEnv(proxy.url), CREDS3_KEY: key } };
-    const l = ["-l", `dynamodb:${table}`];
+  await withTable("creds3-requests-unprocessed", async (f, l) => {
     for (let v = 1; v <= 10; v++) {
       await requestsOf(f, ["put", ...l, "-v", String(v), "a", `a-${v}`]);
     }
     for (let v = 1; v <= 6; v++) await requestsOf(f, ["put", ...l, "-v", String(v), "b", `b-${v}`]);
     // Every batch answered with all but one deletion unprocessed: 8 rounds delete 8 of 9.
-    proxy.setOptions({ faults: { rate: 1, kinds: ["ddb-unprocessed"] } });
-    proxy.resetCounts();
+    f.proxy.setOptions({ faults: { rate: 1, kinds: ["ddb-unprocessed"] } });
+    f.proxy.resetCounts();
     const stuck = await runCli(["prune", ...l, "a", "--keep", "1"], { env: f.env });
     strictEqual(stuck.code, 1, stuck.stderr);
     match(
       stuck.stderr,
       /error: DynamoDB BatchWriteItem on dynamodb:\S+ left 1 of the deletions unprocessed after 8 attempts \(the table is throttled\); the others were deleted\n/,
     );
-    deepStrictEqual(proxy.counts(), { "dynamodb:Query": 1, "dynamodb:BatchWriteItem": 8 });
-    proxy.setOptions({ faults: undefined });
+    deepStrictEqual(f.proxy.counts(), { "dynamodb:Query": 1, "dynamodb:BatchWriteItem": 8 });
+    f.proxy.setOptions({ faults: undefined });
     strictEqual(
       (await runCli(["list", ...l, "a"], { env: f.env })).stdout,
       "a -- version 9\na -- version 10\n",
     );
     // Half of the batches answered so: each is sent again until none is left.
-    proxy.setOptions({ faults: { rate: 0.5, kinds: ["ddb-unprocessed"], seed: 7 } });
-    proxy.resetCounts();
+    f.proxy.setOptions({ faults: { rate: 0.5, kinds: ["ddb-unprocessed"], seed: 7 } });
+    f.proxy.resetCounts();
     const deleted = await runCli(["delete", ...l, "b"], { env: f.env });
     strictEqual(deleted.code, 0, deleted.stderr);
-    const injected = proxy.injected()["ddb-unprocessed"] ?? 0;
+    const injected = f.proxy.injected()["ddb-unprocessed"] ?? 0;
     ok(injected > 0, "no batch was left unprocessed");
-    deepStrictEqual(proxy.counts(), {
+    deepStrictEqual(f.proxy.counts(), {
       "dynamodb:Query": 1,
       "dynamodb:BatchWriteItem": injected + 1,
     });
-    proxy.setOptions({ faults: undefined });
+    f.proxy.setOptions({ faults: undefined });
     strictEqual(
       (await runCli(["list", ...l], { env: f.env })).stdout,
       "a -- version 9\na -- version 10\n",
     );
-  } finally {
-    await proxy.stop();
-  }
+  });
 });
 
 Deno.test("requests: without a location, STS finds the default bucket (the counter sees STS)", async () => {
