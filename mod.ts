@@ -1,9 +1,9 @@
 /**
  * creds3 as a library for Deno programs: the same credential store the `creds3` command line
- * uses, with its stores (S3, a local directory), key providers (AWS KMS, a local master key),
- * the typed errors and locations. More is in the subpath entries: `./envelope` (the stored
- * format's encryption), `./aws` (AWS clients, settings and IAM policies) and `./formats` (the
- * output formats).
+ * uses, with its stores (S3, a local directory, a credstash DynamoDB table), key providers (AWS
+ * KMS, a local master key), the typed errors and locations. More is in the subpath entries:
+ * `./envelope` (the stored format's encryption), `./aws` (AWS clients, settings and IAM policies)
+ * and `./formats` (the output formats).
  *
  * The {@link CredentialStore} joins a {@link Store} (where sealed secrets live) and a
  * {@link KeyProvider} (who wraps their data keys). Versions are immutable: a `put` of an
@@ -131,11 +131,20 @@ export {
 export { DirectoryStore } from "./lib/stores/directory.ts";
 export { MemoryStore, type MemoryStoreOptions } from "./lib/stores/memory.ts";
 export { S3Store, type S3StoreOptions } from "./lib/stores/s3/store.ts";
+export { DynamoDbStore } from "./lib/stores/dynamodb/store.ts";
+export {
+  canReadLatest,
+  canScan,
+  type LatestStore,
+  type ScanStore,
+  type StoredVersion,
+} from "./lib/core/store.ts";
 
 export type { DataKey, KeyProvider } from "./lib/core/key_provider.ts";
 export { createMasterKey, LocalKeyProvider, readMasterKey } from "./lib/keys/local.ts";
 export { KmsKeyProvider } from "./lib/keys/kms.ts";
 export { DEFAULT_KMS_KEY } from "./lib/config/config.ts";
+export { CREDSTASH_KMS_KEY } from "./lib/config/config.ts";
 
 export type { Digest } from "./lib/core/envelope.ts";
 export { type EncryptionContext, parseContext } from "./lib/core/context.ts";
@@ -169,5 +178,6 @@ export {
   parseLocation,
   type S3Location,
 } from "./lib/config/location.ts";
+export { CREDSTASH_TABLE, type DynamoDbLocation } from "./lib/config/location.ts";
 export { type Config, configFromEnv, type Env, type KeySpec } from "./lib/config/config.ts";
 export { openCredentialStore, type Opened } from "./lib/open.ts";

@@ -104,7 +104,7 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
     case "no-such-store":
       return `create it with 'creds3 setup -l ${reason.location}'`;
     case "access-denied":
-      return "check the IAM policy of these credentials for this bucket and prefix";
+      return "check the IAM policy of these credentials for this store (bucket and prefix, or table)";
     case "no-credentials":
       return CREDENTIALS_HINT;
     case "no-account":

@@ -17,7 +17,7 @@ export const GLOBAL_OPTIONS = [
   {
     flags: "-l, --location <location>",
     description:
-      "store: BUCKET[/PREFIX], s3://BUCKET/PREFIX, file:PATH or a path (default: CREDS3_LOCATION, else the bucket credential-store-<account>)",
+      "store: BUCKET[/PREFIX], s3://BUCKET/PREFIX, file:PATH or a path, dynamodb:TABLE (a credstash table) (default: CREDS3_LOCATION, else the bucket credential-store-<account>)",
   },
   {
     flags: "-p, --profile <profile>",
@@ -41,7 +41,7 @@ export const GLOBAL_OPTIONS = [
   {
     flags: "-k, --key <key>",
     description:
-      "master key: a KMS key id, ARN or alias (default alias/creds3), or local:PATH (default: CREDS3_KEY)",
+      "master key: a KMS key id, ARN or alias (default alias/creds3; alias/credstash for dynamodb:), or local:PATH (default: CREDS3_KEY)",
   },
   {
     flags: "--kms-region <region>",
@@ -56,6 +56,11 @@ export const GLOBAL_OPTIONS = [
   {
     flags: "--kms-endpoint-url <url>",
     description: "KMS endpoint (default: AWS_ENDPOINT_URL_KMS, AWS_ENDPOINT_URL)",
+  },
+  {
+    flags: "--dynamodb-endpoint-url <url>",
+    description:
+      "DynamoDB endpoint for a dynamodb:TABLE location (default: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL)",
   },
   {
     flags: "--path-style",

@@ -6,7 +6,9 @@
 import { askMfaCodeOnTerminal } from "./session.ts";
 import { parseContext } from "../lib/core/context.ts";
 import { UsageError } from "../lib/core/errors.ts";
-import { iamPolicy, POLICY_ROLES } from "../lib/aws/iam_policy.ts";
+import { iamPolicy, POLICY_ROLES, type PolicyRole } from "../lib/aws/iam_policy.ts";
+import type { Config } from "../lib/config/config.ts";
+import type { EncryptionContext } from "../lib/core/context.ts";
 import { commandConfig, defineCommand } from "./global_options.ts";
 import { printData, printMessage, printWarning } from "./output.ts";
 
@@ -40,10 +42,16 @@ every prefix of the bucket: the admin of a prefix does not get them, and the
 setup policy belongs to the bucket's owner. The admin of a whole bucket (no
 prefix) gets them too.
 
+For a credstash table (-l dynamodb:TABLE) the statements name the table:
+GetItem, Query and Scan to read, PutItem to write, BatchWriteItem and
+UpdateItem to administer, CreateTable and DescribeTable to set up (the admin
+gets those too: the table is the whole store).
+
 Examples:
   creds3 policy reader env=prod -l my-bucket/app/prod -k alias/creds3
   creds3 policy writer -l my-bucket/app/prod --create-only
-  creds3 policy setup -l my-bucket > creds3-setup.json`,
+  creds3 policy setup -l my-bucket > creds3-setup.json
+  creds3 policy reader -l dynamodb:credential-store`,
   async run(call) {
     const { role, context: pairs } = call.args;
     const createOnly = call.options.createOnly;
@@ -57,6 +65,15 @@ Examples:
       throw new UsageError("The setup policy makes no KMS calls with a context: give none");
     }
     const config = commandConfig(call.options);
+    if (config.location?.kind === "dynamodb") {
+      if (createOnly) {
+        throw new UsageError(
+          "Option --create-only is for S3 stores: IAM cannot require that DynamoDB writes be " +
+            "conditional (creds3's always are)",
+        );
+      }
+      return await printTablePolicy(config, role, context);
+    }
     const { AwsClients } = await import("../lib/aws/clients.ts");
     const { resolvePolicyTarget } = await import("../lib/aws/iam_policy_target.ts");
     const aws = new AwsClients(config, { askMfaCode: askMfaCodeOnTerminal });
@@ -86,3 +103,24 @@ Examples:
     }
   },
 });
+
+/** The policy of a credstash table (`-l dynamodb:TABLE`). */
+async function printTablePolicy(
+  config: Config,
+  role: PolicyRole,
+  context: EncryptionContext,
+): Promise<void> {
+  const { AwsClients } = await import("../lib/aws/clients.ts");
+  const { resolveTablePolicyTarget } = await import("../lib/aws/iam_policy_target.ts");
+  const { tablePolicy } = await import("../lib/aws/iam_policy_table.ts");
+  const aws = new AwsClients(config, { askMfaCode: askMfaCodeOnTerminal });
+  try {
+    const resolved = await resolveTablePolicyTarget(config, aws);
+    if (resolved.caller) printMessage(`Account ${resolved.account}, as ${resolved.caller}`);
+    for (const note of resolved.notes) printWarning(note);
+    const policy = tablePolicy(role, resolved.target, { context });
+    await printData(JSON.stringify(policy, null, 2) + "\n");
+  } finally {
+    await aws.destroy();
+  }
+}

@@ -55,7 +55,15 @@ Examples:
     }
     checkKeep(Number(keep));
     const age = olderThan === undefined ? undefined : parseDuration(olderThan);
-    await withStore(commandConfig(call.options), async ({ creds }) => {
+    const config = commandConfig(call.options);
+    if (age !== undefined && config.location?.kind === "dynamodb") {
+      // Every version would count as of unknown date, so kept: say so instead of doing nothing.
+      throw new UsageError(
+        "Option --older-than needs the date each version was written, and a credstash table " +
+          "keeps none",
+      );
+    }
+    await withStore(config, async ({ creds }) => {
       // Dated once, before the listing: versions written after it are never "older than".
       const before = age === undefined ? undefined : new Date(Date.now() - age);
       const result = await creds.prune(pattern, { keep: Number(keep), before, dryRun });

@@ -24,7 +24,7 @@ function report(steps: readonly SetupStep[]): void {
 export const setupCommand = defineCommand({
   name: "setup",
   description:
-    "Create the store (bucket or directory) and, when asked, the master key; check an existing one",
+    "Create the store (bucket, directory or table) and, when asked, the master key; check an existing one",
   options: [
     {
       flags: "--fix",
@@ -50,16 +50,28 @@ policy that denies, to everyone, a PutObject under the store's prefix without
 If-None-Match: no client can replace a version (creds3 never does), and
 CopyObject there is refused; it is added to an existing bucket without --fix.
 
+For a credstash table (-l dynamodb:TABLE) setup creates it as credstash does
+(hash key 'name', range key 'version', both strings), billed on demand, and
+waits until it is active; on an existing table it checks the key schema and
+reports the billing. With --create-key the default key is alias/credstash.
+
 Examples:
   creds3 setup -l file:./secrets --create-key
   creds3 setup -l my-bucket --create-key
-  creds3 setup -l my-bucket --fix`,
+  creds3 setup -l my-bucket --fix
+  creds3 setup -l dynamodb:credential-store --create-key`,
   async run(call) {
     const { createKey, fix, denyOverwrite } = call.options;
     const config = commandConfig(call.options);
     if (denyOverwrite && config.location?.kind === "directory") {
       throw new UsageError(
         "Option --deny-overwrite is for S3 stores: a directory store never replaces a version",
+      );
+    }
+    if ((denyOverwrite || fix) && config.location?.kind === "dynamodb") {
+      throw new UsageError(
+        `Option --${denyOverwrite ? "deny-overwrite" : "fix"} is for S3 stores: setup creates ` +
+          "a credstash table or checks it, and changes nothing in an existing one",
       );
     }
     await withStore(config, async ({ creds }) => {

@@ -98,6 +98,9 @@ export async function openCredentialStore(
   let store: Store;
   if (location.kind === "directory") {
     store = new DirectoryStore(location.path);
+  } else if (location.kind === "dynamodb") {
+    const { DynamoDbStore } = await import("./stores/dynamodb/store.ts");
+    store = new DynamoDbStore(await clients().dynamodb(), location.table);
   } else {
     const { S3Store } = await import("./stores/s3/store.ts");
     store = new S3Store(await clients().s3(), location.bucket, location.prefix, {

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { KMSClient } from "@aws-sdk/client-kms";
 import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import type { STSClient } from "@aws-sdk/client-sts";
@@ -58,6 +59,7 @@ export class AwsClients {
   #s3?: Promise<S3Client>;
   #kms?: Promise<KMSClient>;
   #sts?: Promise<STSClient>;
+  #dynamodb?: Promise<DynamoDBClient>;
   #credentials?: Promise<Credentials>;
   #region?: Promise<string>;
   #identity?: Promise<CallerIdentity>;
@@ -75,7 +77,7 @@ export class AwsClients {
     return client;
   }
 
-  /** The region of the S3 bucket and STS (see the module's rule). */
+  /** The region of the S3 bucket, the DynamoDB table and STS (see the module's rule). */
   region(): Promise<string> {
     this.#region ??=
       (async () =>
@@ -193,6 +195,18 @@ export class AwsClients {
     return this.#kms;
   }
 
+  /** The DynamoDB client (a credstash table), in {@linkcode region}. */
+  dynamodb(): Promise<DynamoDBClient> {
+    this.#dynamodb ??= (async () => {
+      const { DynamoDBClient } = await import("@aws-sdk/client-dynamodb");
+      return this.#watched(
+        new DynamoDBClient({ ...await this.#common(), endpoint: this.config.endpoints.dynamodb }),
+        "DynamoDB",
+      );
+    })();
+    return this.#dynamodb;
+  }
+
   #stsClient(): Promise<STSClient> {
     this.#sts ??= (async () => {
       const { STSClient } = await import("@aws-sdk/client-sts");
@@ -230,7 +244,7 @@ export class AwsClients {
 
   /** Closes the clients' connections. */
   async destroy(): Promise<void> {
-    for (const client of [this.#s3, this.#kms, this.#sts]) {
+    for (const client of [this.#s3, this.#kms, this.#sts, this.#dynamodb]) {
       (await client?.catch(() => undefined))?.destroy();
     }
   }

@@ -181,7 +181,15 @@ function secretStatements(
   return statements;
 }
 
-function kmsStatement(writes: boolean, keyArn: string, options: PolicyOptions): PolicyStatement {
+/**
+ * The KMS statement of a store's readers (`Decrypt`) or writers (also `GenerateDataKey`) on the
+ * master key, with the encryption context of `options` as conditions.
+ */
+export function kmsStatement(
+  writes: boolean,
+  keyArn: string,
+  options: PolicyOptions,
+): PolicyStatement {
   const pairs = Object.entries(options.context ?? {}).sort(([a], [b]) => a < b ? -1 : 1);
   return {
     Sid: writes ? "EncryptDecryptSecrets" : "DecryptSecrets",
@@ -217,29 +225,35 @@ function setupStatements(
     Action: ["s3:PutObject", "s3:DeleteObject"],
     Resource: `${bucketArn}/${prefix}${SETUP_CHECK_OBJECT}*`,
   }];
-  if (target.kms) {
+  if (target.kms) statements.push(...masterKeySetupStatements(target.kms));
+  return statements;
+}
+
+/** What `setup` does with the KMS master key: check it, and create it when named by an alias. */
+export function masterKeySetupStatements(
+  kms: NonNullable<PolicyTarget["kms"]>,
+): PolicyStatement[] {
+  const statements: PolicyStatement[] = [{
+    Sid: "CheckMasterKey",
+    Effect: "Allow",
+    Action: ["kms:DescribeKey"],
+    Resource: kms.keyArn,
+  }];
+  if (kms.aliasArn) {
+    // `setup --create-key` makes the key, then points the alias at it. CreateKey cannot be
+    // scoped to a resource; CreateAlias needs both the alias and the new key.
+    const keys = kms.keyArn.replace(/:key\/[^:]*$/, ":key/*");
     statements.push({
-      Sid: "CheckMasterKey",
+      Sid: "CreateMasterKey",
       Effect: "Allow",
-      Action: ["kms:DescribeKey"],
-      Resource: target.kms.keyArn,
+      Action: ["kms:CreateKey"],
+      Resource: "*",
+    }, {
+      Sid: "CreateMasterKeyAlias",
+      Effect: "Allow",
+      Action: ["kms:CreateAlias"],
+      Resource: [kms.aliasArn, keys],
     });
-    if (target.kms.aliasArn) {
-      // `setup --create-key` makes the key, then points the alias at it. CreateKey cannot be
-      // scoped to a resource; CreateAlias needs both the alias and the new key.
-      const keys = target.kms.keyArn.replace(/:key\/[^:]*$/, ":key/*");
-      statements.push({
-        Sid: "CreateMasterKey",
-        Effect: "Allow",
-        Action: ["kms:CreateKey"],
-        Resource: "*",
-      }, {
-        Sid: "CreateMasterKeyAlias",
-        Effect: "Allow",
-        Action: ["kms:CreateAlias"],
-        Resource: [target.kms.aliasArn, keys],
-      });
-    }
   }
   return statements;
 }

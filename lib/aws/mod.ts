@@ -39,6 +39,9 @@ export {
 export {
   ACCOUNT_PLACEHOLDER,
   KEY_PLACEHOLDER,
+  type ResolvedTableTarget,
   type ResolvedTarget,
   resolvePolicyTarget,
+  resolveTablePolicyTarget,
 } from "./iam_policy_target.ts";
+export { tablePolicy, type TablePolicyTarget } from "./iam_policy_table.ts";

@@ -8,7 +8,7 @@
 
 /** A request that has waited long for its answer. */
 export interface SlowRequest {
-  /** `S3`, `KMS` or `STS`. */
+  /** `S3`, `KMS`, `STS` or `DynamoDB`. */
   service: string;
   /** The operation, e.g. `GetObject`. */
   operation: string;

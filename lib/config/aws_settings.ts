@@ -1,6 +1,6 @@
 /**
- * The AWS part of the configuration: region, KMS region, profile, role to assume, endpoints and
- * S3 addressing, from the global options and the environment. Part of `config.ts`'s one
+ * The AWS part of the configuration: region, KMS region, profile, role to assume, endpoints (S3,
+ * KMS, STS, DynamoDB) and S3 addressing, from the global options and the environment. Part of `config.ts`'s one
  * resolution; the region from a profile is looked up later, in `aws.ts`, when a command needs
  * AWS (it means reading the shared config files).
  *
@@ -21,6 +21,7 @@ export interface AwsOptions {
   roleSessionName?: string;
   endpointUrl?: string;
   kmsEndpointUrl?: string;
+  dynamodbEndpointUrl?: string;
   /** Path-style S3 addressing asked for (`--path-style`); false or absent: the default. */
   pathStyle?: boolean;
   /** Virtual-hosted S3 addressing asked for (`--virtual-hosted`), also with a custom endpoint. */
@@ -54,7 +55,7 @@ export interface AwsSettings {
   role?: RoleSettings;
   /** An MFA code given on the command line, for `--mfa-serial` or a profile's `mfa_serial`. */
   mfaToken?: string;
-  endpoints: { s3?: string; kms?: string; sts?: string };
+  endpoints: { s3?: string; kms?: string; sts?: string; dynamodb?: string };
   /** Path-style S3 addressing: on for custom endpoints unless `--virtual-hosted`. */
   forcePathStyle: boolean;
 }
@@ -164,6 +165,8 @@ export function resolveAwsSettings(options: AwsOptions, env: Env): AwsSettings {
   const kms = first([[options.kmsEndpointUrl, "--kms-endpoint-url"]]) ??
     fromEnv("AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL");
   const sts = fromEnv("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL");
+  const dynamodb = first([[options.dynamodbEndpointUrl, "--dynamodb-endpoint-url"]]) ??
+    fromEnv("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL");
   const s3Endpoint = s3 && endpoint(...s3);
   return {
     region: regionFrom && region(...regionFrom),
@@ -177,6 +180,7 @@ export function resolveAwsSettings(options: AwsOptions, env: Env): AwsSettings {
       s3: s3Endpoint,
       kms: kms && endpoint(...kms),
       sts: sts && endpoint(...sts),
+      dynamodb: dynamodb && endpoint(...dynamodb),
     },
     forcePathStyle: options.pathStyle || (options.virtualHosted ? false : s3Endpoint !== undefined),
   };

@@ -15,6 +15,8 @@ export type { Env } from "./env.ts";
 
 /** The KMS key used when none is given. */
 export const DEFAULT_KMS_KEY = "alias/creds3";
+/** The KMS key used when none is given for a credstash table (`dynamodb:` location): credstash's. */
+export const CREDSTASH_KMS_KEY = "alias/credstash";
 /** The global options as the command line gives them (the AWS ones in `AwsOptions`). */
 export interface GlobalOptions extends AwsOptions {
   location?: string;
@@ -115,7 +117,7 @@ export function resolveConfig(options: GlobalOptions, env: Env): Config {
     ? parseKeySpec(keyText, env)
     : location?.kind === "directory"
     ? { kind: "local", path: defaultLocalKeyPath(env) }
-    : { kind: "kms", id: DEFAULT_KMS_KEY };
+    : { kind: "kms", id: location?.kind === "dynamodb" ? CREDSTASH_KMS_KEY : DEFAULT_KMS_KEY };
   // Checked where it is used (a multi-secret read), so that a bad CREDS3_CONCURRENCY does not
   // break the commands that read one secret.
   const concurrencyText = options.concurrency ?? (env.CREDS3_CONCURRENCY || undefined);

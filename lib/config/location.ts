@@ -1,6 +1,7 @@
 /**
  * Store locations: `bucket`, `bucket/prefix` or `s3://bucket/prefix` for S3; `file:PATH`, or a
- * path starting with `/`, `./`, `../` or `~/`, for a local directory.
+ * path starting with `/`, `./`, `../` or `~/`, for a local directory; `dynamodb:TABLE` for a
+ * credstash table in DynamoDB.
  *
  * @module
  */
@@ -19,8 +20,19 @@ export interface DirectoryLocation {
   path: string;
 }
 
+/** A credstash table in DynamoDB. */
+export interface DynamoDbLocation {
+  kind: "dynamodb";
+  table: string;
+}
+
 /** Where the secrets are. */
-export type Location = S3Location | DirectoryLocation;
+export type Location = S3Location | DirectoryLocation | DynamoDbLocation;
+
+/** The table credstash uses when given none. */
+export const CREDSTASH_TABLE = "credential-store";
+
+const TABLE = /^[A-Za-z0-9_.-]{3,255}$/;
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -49,10 +61,15 @@ export function validateBucket(bucket: string): string {
  *   prefix: "app/prod/",
  * });
  * deepStrictEqual(parseLocation("file:./store"), { kind: "directory", path: "./store" });
+ * deepStrictEqual(parseLocation("dynamodb:credential-store"), {
+ *   kind: "dynamodb",
+ *   table: "credential-store",
+ * });
  * ```
  */
 export function parseLocation(text: string, home?: string): Location {
   if (text.trim() === "") throw new UsageError("Location is empty");
+  if (text.startsWith("dynamodb:")) return { kind: "dynamodb", table: tableName(text) };
   if (text.startsWith("file:")) {
     const path = text.slice("file:".length).replace(/^\/\/(?=\/)/, "");
     if (path === "") throw new UsageError(`Location '${text}' names no directory`);
@@ -75,6 +92,22 @@ export function parseLocation(text: string, home?: string): Location {
   return { kind: "s3", bucket, prefix };
 }
 
+/** The table of a `dynamodb:TABLE` location, checked against DynamoDB's naming rules. */
+function tableName(text: string): string {
+  const table = text.slice("dynamodb:".length);
+  if (table === "") {
+    throw new UsageError(
+      `Location '${text}' names no table (credstash's is dynamodb:${CREDSTASH_TABLE})`,
+    );
+  }
+  if (!TABLE.test(table)) {
+    throw new UsageError(
+      `'${table}' is not a valid DynamoDB table name (3 to 255 letters, digits, '_', '-' and '.')`,
+    );
+  }
+  return table;
+}
+
 function expandHome(path: string, home?: string): string {
   if (path === "~" || path.startsWith("~/")) {
     if (!home) throw new UsageError(`Cannot expand '~' in '${path}': HOME is not set`);
@@ -85,7 +118,12 @@ function expandHome(path: string, home?: string): string {
 
 /** The location as a user would type it. */
 export function formatLocation(location: Location): string {
-  return location.kind === "s3"
-    ? `s3://${location.bucket}/${location.prefix}`
-    : `file:${location.path}`;
+  switch (location.kind) {
+    case "s3":
+      return `s3://${location.bucket}/${location.prefix}`;
+    case "directory":
+      return `file:${location.path}`;
+    case "dynamodb":
+      return `dynamodb:${location.table}`;
+  }
 }

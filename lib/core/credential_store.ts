@@ -55,7 +55,14 @@ import {
 import { mapSettled, NotStarted } from "./pool.ts";
 import { readHistory } from "./history.ts";
 import { checkKeep, type PruneOptions, type PruneResult, selectPrunable } from "./prune.ts";
-import type { Store, VersionDetails } from "./store.ts";
+import {
+  canReadLatest,
+  canScan,
+  type ListOptions,
+  type Store,
+  type StoredSecret,
+  type VersionDetails,
+} from "./store.ts";
 
 /** A secret as read: its name, the version read and the value. */
 export interface Secret {
@@ -224,6 +231,16 @@ export class CredentialStore {
     if (version !== undefined) checkStoredVersion(version);
     // KMS loads while the listing and the read are on the network.
     this.keys.prepare?.();
+    if (version === undefined && canReadLatest(this.store)) {
+      // The latest version and its fields in one request.
+      const found = await this.store.readLatest(name);
+      if (!found) {
+        throw new NotFoundError(`Credential '${name}' is not in ${this.store.description}`, {
+          secret: { name },
+        });
+      }
+      return await this.#open(found, options.context ?? {}, found.stored);
+    }
     if (version === undefined) {
       const latest = latestVersion(await this.versions(name));
       if (!latest) {
@@ -236,10 +253,15 @@ export class CredentialStore {
     return await this.#open({ name, version }, options.context ?? {});
   }
 
-  async #open(entry: VersionEntry, context: EncryptionContext): Promise<Secret> {
+  /** Opens one version: its fields from `fields` when the store gave them, else read. */
+  async #open(
+    entry: VersionEntry,
+    context: EncryptionContext,
+    fields?: () => StoredSecret,
+  ): Promise<Secret> {
     const { name, version } = entry;
     try {
-      const stored = await this.store.read(name, version);
+      const stored = fields ? fields() : await this.store.read(name, version);
       let wrapped: Uint8Array;
       try {
         wrapped = fromBase64(stored.key.trim());
@@ -276,17 +298,21 @@ export class CredentialStore {
     if (options.version !== undefined) checkStoredVersion(options.version);
     const concurrency = this.concurrency;
     this.keys.prepare?.();
-    const entries = await this.latest(pattern, options.version);
+    // A store that lists versions with their fields is read in that one pass.
+    const store = this.store;
+    const entries: (VersionEntry & { stored?: () => StoredSecret })[] = canScan(store)
+      ? chooseVersions(await this.#matching(pattern, (o) => store.scan(o)), options.version)
+      : await this.latest(pattern, options.version);
     const progress = options.onProgress;
     let done = 0;
     progress?.(0, entries.length);
+    const open = (entry: (typeof entries)[number]) =>
+      this.#open(entry, options.context ?? {}, entry.stored);
     const results = await mapSettled(
       entries,
       concurrency,
       (entry) =>
-        progress
-          ? this.#open(entry, options.context ?? {}).finally(() => progress(++done, entries.length))
-          : this.#open(entry, options.context ?? {}),
+        progress ? open(entry).finally(() => progress(++done, entries.length)) : open(entry),
       // Once the store or the key service cannot be reached, every further read would wait
       // for its attempts to fail the same way: none is started.
       { stopWhen: unreachable },
@@ -294,8 +320,13 @@ export class CredentialStore {
     const secrets: Secret[] = [];
     const failures: ReadFailure[] = [];
     results.forEach((r, i) => {
-      if (r.status === "fulfilled") secrets.push(r.value);
-      else failures.push({ ...entries[i], error: notRead(r.reason, entries[i]) });
+      if (r.status === "fulfilled") {
+        secrets.push(r.value);
+      } else {
+        // The failure carries the entry, not its stored fields.
+        const { stored: _, ...entry } = entries[i];
+        failures.push({ ...entry, error: notRead(r.reason, entry) });
+      }
     });
     // Reads never started never reported: the progress ends here.
     if (done < entries.length) progress?.(entries.length, entries.length);
@@ -304,29 +335,27 @@ export class CredentialStore {
 
   /** One entry per name matching `pattern`: the latest version, or exactly `version`. */
   async latest(pattern: string | undefined, version?: string): Promise<VersionEntry[]> {
-    const byName = new Map<string, VersionEntry[]>();
-    for (const entry of await this.list(pattern)) {
-      const list = byName.get(entry.name) ?? [];
-      list.push(entry);
-      byName.set(entry.name, list);
-    }
-    const chosen: VersionEntry[] = [];
-    for (const list of byName.values()) {
-      const entry = version === undefined
-        ? latestVersion(list)
-        : list.find((e) => e.version === version);
-      if (entry) chosen.push(entry);
-    }
-    return chosen;
+    return chooseVersions(await this.list(pattern), version);
   }
 
   /** Every stored version whose name matches `pattern` (all when undefined), sorted. */
   async list(pattern?: string): Promise<VersionEntry[]> {
-    if (pattern !== undefined && !isPattern(pattern)) return await this.versions(pattern);
+    return await this.#matching(pattern, (options) => this.store.list(options));
+  }
+
+  /** What `listing` gives for the names matching `pattern`, sorted. */
+  async #matching<T extends VersionEntry>(
+    pattern: string | undefined,
+    listing: (options: ListOptions) => AsyncIterable<T>,
+  ): Promise<T[]> {
+    if (pattern !== undefined && !isPattern(pattern)) {
+      checkStoredName(pattern);
+      return sortEntries(await Array.fromAsync(listing({ name: pattern })));
+    }
     const matches = pattern === undefined ? () => true : patternMatcher(pattern);
     const namePrefix = pattern === undefined ? undefined : patternPrefix(pattern);
-    const entries: VersionEntry[] = [];
-    for await (const entry of this.store.list({ namePrefix })) {
+    const entries: T[] = [];
+    for await (const entry of listing({ namePrefix })) {
       if (matches(entry.name)) entries.push(entry);
     }
     return sortEntries(entries);
@@ -407,4 +436,22 @@ export class CredentialStore {
     await this.store.remove(entries);
     return entries;
   }
+}
+
+/** One entry per name: its latest version, or exactly `version` (names without it left out). */
+function chooseVersions<T extends VersionEntry>(entries: readonly T[], version?: string): T[] {
+  const byName = new Map<string, T[]>();
+  for (const entry of entries) {
+    const list = byName.get(entry.name) ?? [];
+    list.push(entry);
+    byName.set(entry.name, list);
+  }
+  const chosen: T[] = [];
+  for (const list of byName.values()) {
+    const entry = version === undefined
+      ? latestVersion(list)
+      : list.find((e) => e.version === version);
+    if (entry) chosen.push(entry);
+  }
+  return chosen;
 }

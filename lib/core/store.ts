@@ -19,6 +19,12 @@ export interface StoredSecret extends SealedValue {
   binary?: boolean;
 }
 
+/** Whether two stored versions hold the same fields (a missing binary mark is text). */
+export function sameStoredSecret(a: StoredSecret, b: StoredSecret): boolean {
+  return a.key === b.key && a.hmac === b.hmac && a.contents === b.contents &&
+    a.digest === b.digest && a.comment === b.comment && Boolean(a.binary) === Boolean(b.binary);
+}
+
 /** A version as a listing reports it, with what is stored beside its value. */
 export interface VersionDetails extends VersionEntry {
   comment?: string;
@@ -121,4 +127,45 @@ export function splitKey(relative: string): { name: string; version: string } | 
   const slash = relative.lastIndexOf("/");
   if (slash <= 0 || slash === relative.length - 1) return undefined;
   return { name: relative.slice(0, slash), version: relative.slice(slash + 1) };
+}
+
+/** A stored version with its fields, from a store that reads both in one request. */
+export interface StoredVersion extends VersionEntry {
+  /**
+   * The version's fields, as {@linkcode Store.read} gives them, and throwing as it does (an
+   * `IntegrityError` for malformed ones): one bad version fails only the read that needs it.
+   */
+  stored(): StoredSecret;
+}
+
+/**
+ * Optional ability: the latest version of a name with its fields, in one request (DynamoDB: a
+ * Query for the highest version). Without it, the credential store lists the name's versions,
+ * then reads the latest.
+ */
+export interface LatestStore {
+  /**
+   * The latest version of exactly `name`, by the rule of `latestVersion` (lib/core/names.ts),
+   * with its fields; undefined when the name has none.
+   */
+  readLatest(name: string): Promise<StoredVersion | undefined>;
+}
+
+/** Whether a store can read a name's latest version in one request. */
+export function canReadLatest(store: Store): store is Store & LatestStore {
+  return typeof (store as Partial<LatestStore>).readLatest === "function";
+}
+
+/**
+ * Optional ability: every stored version that matches, with its fields, in one pass (DynamoDB:
+ * a Scan). Without it, a read of many secrets lists, then reads each one.
+ */
+export interface ScanStore {
+  /** Like {@linkcode Store.list}, each version with its fields. */
+  scan(options?: ListOptions): AsyncIterable<StoredVersion>;
+}
+
+/** Whether a store can list versions with their fields. */
+export function canScan(store: Store): store is Store & ScanStore {
+  return typeof (store as Partial<ScanStore>).scan === "function";
 }

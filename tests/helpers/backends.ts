@@ -1,12 +1,20 @@
 /**
  * Fresh stores for end-to-end tests, one per test: a local directory store with its master key
- * under a temporary HOME, a bucket and KMS key on moto, or a bucket on Ceph with its KMS key on
- * moto. Each gives the environment a spawned CLI needs to reach it, and reads and writes its
+ * under a temporary HOME, a bucket and KMS key on moto, a bucket on Ceph with its KMS key on
+ * moto, or a credstash table and KMS key on moto. Each gives the environment a spawned CLI needs to reach it, and reads and writes its
  * stored objects directly, as someone with write access to the store could.
  *
  * @module
  */
 import { match, strictEqual } from "node:assert/strict";
+import {
+  type AttributeValue,
+  DeleteTableCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  ScanCommand,
+} from "@aws-sdk/client-dynamodb";
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
@@ -17,18 +25,28 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { fromBase64, toBase64 } from "../../lib/core/encoding.ts";
 import type { StoredSecret } from "../../lib/core/store.ts";
 import { currentPath } from "../../lib/stores/directory/layout.ts";
 import { cephAwsEnv, cephS3Client } from "./ceph.ts";
 import { runCli } from "./cli.ts";
-import { awsEnv, createBucket, createKmsKey, motoUrl, s3Client, uniqueName } from "./moto.ts";
+import {
+  awsEnv,
+  createBucket,
+  createCredstashTable,
+  createKmsKey,
+  dynamodbClient,
+  motoUrl,
+  s3Client,
+  uniqueName,
+} from "./moto.ts";
 
 /** The fields of one stored version, as the format names them. */
 export type Fields = StoredSecret;
 
 /** A fresh, empty store for one test. */
 export interface TestBackend {
-  label: "local" | "moto" | "ceph";
+  label: "local" | "moto" | "ceph" | "dynamodb";
   /** Environment of the spawned CLI (location, key, AWS endpoints). */
   env: Record<string, string>;
   /** Reads one stored version's fields, raw. */
@@ -36,8 +54,9 @@ export interface TestBackend {
   /** Replaces one stored version with exactly these fields (absent ones are removed). */
   write(name: string, version: string, fields: Partial<Fields>): Promise<void>;
   /**
-   * One stored version as it is: the directory store's JSON record, or an S3 object's
-   * `{ body, metadata }` (all user metadata, the format's and any other).
+   * One stored version as it is: the directory store's JSON record, an S3 object's
+   * `{ body, metadata }` (all user metadata, the format's and any other), or a table's item in
+   * DynamoDB JSON (`{ "hmac": { "B": "<base64>" }, ... }`, as the API shows it).
    */
   raw(name: string, version: string): Promise<Record<string, unknown>>;
   /** Replaces one stored version with exactly this raw record (the shape {@link raw} gives). */
@@ -72,6 +91,17 @@ export interface CephBackend extends TestBackend {
   label: "ceph";
   bucket: string;
   s3: S3Client;
+}
+
+/** A credstash table and a KMS key of its own on moto. */
+export interface DynamoDbBackend extends TestBackend {
+  label: "dynamodb";
+  url: string;
+  table: string;
+  /** The KMS key alias, `alias/...`. */
+  alias: string;
+  /** A DynamoDB client on moto, destroyed by `cleanup`. */
+  ddb: DynamoDBClient;
 }
 
 /** Replaces one field of a stored version. */
@@ -275,4 +305,108 @@ export async function cephBackend(
 /** The two stores most end-to-end tests run on, as `[label, make]` pairs. */
 export function localAndMoto(label: string): [string, () => Promise<TestBackend>][] {
   return [["local", () => localBackend()], ["moto", () => motoBackend({ label })]];
+}
+
+/** An item in DynamoDB JSON, a Binary as the base64 of its bytes (JSON-safe, as the API shows it). */
+export type ItemJson = Record<string, { S?: string; B?: string; N?: string }>;
+
+/** An item as the SDK gives it, in DynamoDB JSON. */
+export function itemToJson(item: Record<string, AttributeValue>): ItemJson {
+  return Object.fromEntries(
+    Object.entries(item).map(([name, value]) => [
+      name,
+      value.B !== undefined ? { B: toBase64(value.B) } : value as { S?: string; N?: string },
+    ]),
+  );
+}
+
+/** An item in DynamoDB JSON as the SDK takes it. */
+export function itemFromJson(item: ItemJson): Record<string, AttributeValue> {
+  return Object.fromEntries(
+    Object.entries(item).map(([name, value]) => [
+      name,
+      (value.B !== undefined ? { B: fromBase64(value.B) } : value) as AttributeValue,
+    ]),
+  );
+}
+
+/** The padded version credstash keys items by (integers of up to 19 digits). */
+export function paddedVersion(version: string): string {
+  return /^(0|[1-9][0-9]{0,18})$/.test(version) ? version.padStart(19, "0") : version;
+}
+
+/**
+ * A fresh credstash table (made as credstash's `setup` makes it) and KMS key on moto; `env`
+ * points the CLI at them. Fields are read and written as credstash writes them: the hmac as a
+ * Binary of its hex text.
+ */
+export async function dynamodbBackend(label = "creds3-ddb"): Promise<DynamoDbBackend> {
+  const url = await motoUrl();
+  const table = uniqueName(label);
+  const alias = `alias/${uniqueName(label)}`;
+  await Promise.all([createCredstashTable(url, table), createKmsKey(url, alias)]);
+  const ddb = dynamodbClient(url);
+  const key = (name: string, version: string) => ({
+    name: { S: name },
+    version: { S: paddedVersion(version) },
+  });
+  const getItem = async (name: string, version: string) => {
+    const out = await ddb.send(
+      new GetItemCommand({ TableName: table, Key: key(name, version), ConsistentRead: true }),
+    );
+    if (!out.Item) throw new Error(`no item for version ${version} of '${name}'`);
+    return out.Item;
+  };
+  const putItem = (item: Record<string, AttributeValue>) =>
+    ddb.send(new PutItemCommand({ TableName: table, Item: item })).then(() => {});
+  return {
+    label: "dynamodb",
+    url,
+    table,
+    alias,
+    ddb,
+    env: { ...awsEnv(url), CREDS3_LOCATION: `dynamodb:${table}`, CREDS3_KEY: alias },
+    async read(name, version) {
+      const item = await getItem(name, version);
+      const hmac = item.hmac?.B ? new TextDecoder().decode(item.hmac.B) : item.hmac?.S;
+      return {
+        contents: item.contents?.S ?? "",
+        key: item.key?.S ?? "",
+        hmac: hmac ?? "",
+        digest: item.digest?.S ?? "",
+      };
+    },
+    async write(name, version, fields) {
+      const item: Record<string, AttributeValue> = { ...key(name, version) };
+      for (const [field, value] of Object.entries(fields)) {
+        if (typeof value !== "string") continue;
+        item[field] = field === "hmac" ? { B: new TextEncoder().encode(value) } : { S: value };
+      }
+      await putItem(item);
+    },
+    raw: async (name, version) => itemToJson(await getItem(name, version)),
+    writeRaw: (name, version, record) =>
+      putItem({ ...itemFromJson(record as ItemJson), ...key(name, version) }),
+    async snapshot() {
+      const items: Record<string, unknown> = {};
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await ddb.send(
+          new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }),
+        );
+        for (const item of page.Items ?? []) {
+          items[`${item.name.S}/${item.version.S}`] = itemToJson(item);
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return items;
+    },
+    async cleanup() {
+      try {
+        await ddb.send(new DeleteTableCommand({ TableName: table }));
+      } finally {
+        ddb.destroy();
+      }
+    },
+  };
 }

@@ -1,6 +1,6 @@
 /**
- * moto (S3 + KMS + STS in one Python process) for tests: start/stop a server, find the shared
- * one, and create buckets and KMS keys in it with the real AWS SDK clients.
+ * moto (S3 + KMS + STS + DynamoDB in one Python process) for tests: start/stop a server, find
+ * the shared one, and create buckets, KMS keys and tables in it with the real AWS SDK clients.
  *
  * Env contract: `CREDS3_TEST_MOTO_URL` (set by `scripts/test.ts`) names a running moto that
  * all test files share; without it, {@linkcode motoUrl} starts one per test process, with
@@ -9,6 +9,7 @@
  * @module
  */
 
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 
@@ -366,6 +367,38 @@ export function kmsClient(url: string): KMSClient {
   return new KMSClient(config);
 }
 
+/** A DynamoDB client for a test endpoint. */
+export function dynamodbClient(url: string): DynamoDBClient {
+  const { forcePathStyle: _, ...config } = clientConfig(url);
+  return new DynamoDBClient(config);
+}
+
+/**
+ * Create table `name` as credstash's `setup` creates it: `name` (S) the hash key, `version` (S)
+ * the range key, 1 read and 1 write capacity unit.
+ */
+export async function createCredstashTable(url: string, name: string): Promise<void> {
+  const ddb = dynamodbClient(url);
+  try {
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        KeySchema: [
+          { AttributeName: "name", KeyType: "HASH" },
+          { AttributeName: "version", KeyType: "RANGE" },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: "name", AttributeType: "S" },
+          { AttributeName: "version", AttributeType: "S" },
+        ],
+        ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+      }),
+    );
+  } finally {
+    ddb.destroy();
+  }
+}
+
 /** Create a symmetric KMS key with `alias` pointing at it; returns the key id. */
 export async function createKmsKey(url: string, alias = "alias/creds3"): Promise<string> {
   const kms = kmsClient(url);
@@ -393,8 +426,9 @@ export async function createBucket(url: string, name: string): Promise<void> {
 let emptyFile: string | undefined;
 
 /**
- * Environment for a spawned CLI talking to test servers: test credentials and region, S3/KMS/STS
- * endpoints, and the developer's own AWS config files replaced by an empty file.
+ * Environment for a spawned CLI talking to test servers: test credentials and region,
+ * S3/KMS/STS/DynamoDB endpoints, and the developer's own AWS config files replaced by an empty
+ * file.
  */
 export function awsEnv(s3Url: string, kmsUrl: string = s3Url): Record<string, string> {
   emptyFile ??= Deno.makeTempFileSync({ prefix: "creds3-empty-aws-config-" });
@@ -405,6 +439,8 @@ export function awsEnv(s3Url: string, kmsUrl: string = s3Url): Record<string, st
     AWS_ENDPOINT_URL_S3: s3Url,
     AWS_ENDPOINT_URL_KMS: kmsUrl,
     AWS_ENDPOINT_URL_STS: kmsUrl,
+    // DynamoDB (credstash tables) is on moto, with KMS.
+    AWS_ENDPOINT_URL_DYNAMODB: kmsUrl,
     AWS_CONFIG_FILE: emptyFile,
     AWS_SHARED_CREDENTIALS_FILE: emptyFile,
     AWS_EC2_METADATA_DISABLED: "true",

@@ -32,6 +32,8 @@ export { classify } from "./proxy_classify.ts";
  * - `kms-access-denied` / `kms-incorrect-key`: KMS JSON `400 AccessDeniedException` (a
  *   permission denial, worded as AWS words it) / `400 IncorrectKeyException` (AWS's answer to a
  *   `Decrypt` whose `KeyId` is not the key the ciphertext was wrapped under);
+ * - `ddb-unprocessed`: a DynamoDB `BatchWriteItem` of which only the first request goes upstream;
+ *   the answer lists the others as `UnprocessedItems`, as DynamoDB does under throttling;
  * - `reset`: close the connection without a response, request not forwarded;
  * - `reset-after`: forward the request (it takes effect upstream), then close without a response;
  * - `hang`: send nothing for `hangMs`, then close (past a client's request timeout).
@@ -43,6 +45,7 @@ export type FaultKind =
   | "kms-500"
   | "kms-access-denied"
   | "kms-incorrect-key"
+  | "ddb-unprocessed"
   | "reset"
   | "reset-after"
   | "hang";
@@ -187,6 +190,9 @@ export function startProxy(target: string, options: ProxyOptions = {}): Promise<
       case "hang":
         await sleep(current.faults?.hangMs ?? 30_000, stopping.signal);
         return false;
+      case "ddb-unprocessed":
+        await writeResponse(conn, await partlyProcessed(request, forward), false);
+        return true;
       case undefined:
         break;
       default:
@@ -291,7 +297,44 @@ export interface Upstream {
 function applies(kind: FaultKind, op: string): boolean {
   if (kind.startsWith("s3-")) return op.startsWith("s3:");
   if (kind.startsWith("kms-")) return op.startsWith("kms:");
+  if (kind === "ddb-unprocessed") return op === "dynamodb:BatchWriteItem";
   return true;
+}
+
+type WriteRequests = Record<string, unknown[]>;
+
+/**
+ * A `BatchWriteItem` of which the first request is sent upstream and the others are answered
+ * as unprocessed. (moto does not check signatures: the changed body goes through.)
+ */
+async function partlyProcessed(
+  request: ParsedRequest,
+  forward: (request: ParsedRequest) => Promise<Upstream>,
+): Promise<Upstream> {
+  const input = JSON.parse(new TextDecoder().decode(request.body));
+  const items = input.RequestItems as WriteRequests;
+  const sent: WriteRequests = {};
+  const left: WriteRequests = {};
+  let first = true;
+  for (const [table, requests] of Object.entries(items)) {
+    for (const one of requests) {
+      const part = first ? sent : left;
+      (part[table] ??= []).push(one);
+      first = false;
+    }
+  }
+  const response = await forward({
+    ...request,
+    body: new TextEncoder().encode(JSON.stringify({ ...input, RequestItems: sent })),
+  });
+  if (response.status !== 200) return response;
+  return {
+    ...response,
+    headers: response.headers.filter(([name]) =>
+      !HOP_BY_HOP.has(name.toLowerCase()) && !/^(content-length|x-amz-crc32)$/i.test(name)
+    ),
+    body: new TextEncoder().encode(JSON.stringify({ UnprocessedItems: left })),
+  };
 }
 
 function faultResponse(kind: FaultKind): Upstream {

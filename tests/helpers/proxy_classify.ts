@@ -1,6 +1,7 @@
 /**
  * Name the AWS operation of a raw request, for the test proxy's counters and fault filters:
- * `kms:<Op>` from `X-Amz-Target: TrentService.<Op>`, `sts:<Op>` from `Action=` in the form body
+ * `kms:<Op>` from `X-Amz-Target: TrentService.<Op>`, `dynamodb:<Op>` from
+ * `X-Amz-Target: DynamoDB_20120810.<Op>`, `sts:<Op>` from `Action=` in the form body
  * or query, `s3:<Op>` from method, path-style path and sub-resource query, else `other`.
  * S3 requests it cannot name are `s3:Other`.
  *
@@ -18,14 +19,18 @@ export interface ParsedRequest {
   close: boolean;
 }
 
-/** The operation name of `request`, e.g. `s3:GetObject`, `kms:Decrypt`, `sts:GetCallerIdentity`. */
+/**
+ * The operation name of `request`, e.g. `s3:GetObject`, `kms:Decrypt`, `dynamodb:Query`,
+ * `sts:GetCallerIdentity`.
+ */
 export function classify(request: Pick<ParsedRequest, "method" | "target" | "headers" | "body">) {
   const header = (name: string) =>
     request.headers.find(([n]) => n.toLowerCase() === name)?.[1] ?? "";
   const target = header("x-amz-target");
   if (target) {
     const [service, op] = target.split(".");
-    return service === "TrentService" ? `kms:${op}` : `other`;
+    if (service === "TrentService") return `kms:${op}`;
+    return service.startsWith("DynamoDB_") ? `dynamodb:${op}` : `other`;
   }
   const url = new URL(request.target, "http://proxy.invalid");
   if (url.pathname.startsWith("/moto-api")) return "other";

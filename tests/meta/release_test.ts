@@ -346,15 +346,31 @@ Deno.test("binary contents: every module the program loads is in main.ts's stati
   }
   deepStrictEqual(orphans, [], "source files neither the program nor the library uses");
   deepStrictEqual(dynamic, [], "imports or file reads deno compile cannot follow");
-  // The parts loaded on demand: S3, KMS, STS, credential providers and every output format.
-  const lazyParts = ["lib/stores/s3/store.ts", "lib/keys/kms.ts", "lib/keys/kms_setup.ts"];
+  // The parts loaded on demand: S3, DynamoDB, KMS, STS, credential providers, IAM policies and
+  // every output format.
+  const lazyParts = [
+    "lib/stores/s3/store.ts",
+    "lib/stores/dynamodb/store.ts",
+    "lib/stores/dynamodb/setup.ts",
+    "lib/aws/iam_policy_table.ts",
+    "lib/keys/kms.ts",
+    "lib/keys/kms_setup.ts",
+  ];
   for (const entry of Deno.readDirSync(`${REPO_ROOT}/plugins`)) {
     if (!["mod.ts", "types.ts", "errors.ts"].includes(entry.name)) {
       lazyParts.push(`plugins/${entry.name}`);
     }
   }
   for (const part of lazyParts) ok(inMain.has(`file://${REPO_ROOT}/${part}`), part);
-  for (const pkg of ["client-s3", "client-kms", "client-sts", "credential-providers"]) {
+  for (
+    const pkg of [
+      "client-s3",
+      "client-dynamodb",
+      "client-kms",
+      "client-sts",
+      "credential-providers",
+    ]
+  ) {
     ok(npmIn(`@aws-sdk/${pkg}`), `@aws-sdk/${pkg} is in the graph`);
   }
   ok(inMain.has(`file://${REPO_ROOT}/deno.json`), "deno.json (the version) is embedded");

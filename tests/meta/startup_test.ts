@@ -164,6 +164,23 @@ Deno.test("startup: --help, --version and the local store load neither the AWS S
     const s3 = await run(poisoned, ["get", "-l", "some-bucket", "-k", "alias/x", "app/db"]);
     strictEqual(s3.code, 1, s3.stderr);
     match(s3.stderr, /startup test: '@aws-sdk\/[a-z0-9-]+' was loaded/);
+    const table = await run(poisoned, ["get", "-l", "dynamodb:some-table", "app/db"]);
+    strictEqual(table.code, 1, table.stderr);
+    match(table.stderr, /startup test: '@aws-sdk\/client-dynamodb' was loaded/);
+    // A usage error on a table is found before anything is loaded.
+    const older = [
+      "prune",
+      "-l",
+      "dynamodb:some-table",
+      "app/*",
+      "--keep",
+      "1",
+      "--older-than",
+      "1d",
+    ];
+    const refused = await run(poisoned, older);
+    strictEqual(refused.code, 2, refused.stderr);
+    ok(!refused.stderr.includes("startup test:"), refused.stderr);
     // An MD5 HMAC (an old writer's object) is the one local read that needs node:crypto.
     const file = `${store}/app/db/@3`;
     const stored = JSON.parse(await Deno.readTextFile(file));

@@ -38,6 +38,7 @@ Deno.test("aws config: endpoints, flags over variables, and the addressing style
     s3: "http://all.example:1",
     kms: "http://kms.example:2",
     sts: "http://all.example:1",
+    dynamodb: "http://all.example:1",
   });
   strictEqual(s.forcePathStyle, true);
   const flags = resolveAwsSettings(
@@ -46,8 +47,27 @@ Deno.test("aws config: endpoints, flags over variables, and the addressing style
   );
   deepStrictEqual(flags.endpoints.s3, "https://s3.example");
   deepStrictEqual(flags.endpoints.kms, "https://kms.example");
+  // DynamoDB (a credstash table): its flag, then its variable, then AWS_ENDPOINT_URL.
+  strictEqual(
+    resolveAwsSettings({}, { ...env, AWS_ENDPOINT_URL_DYNAMODB: "http://ddb.example:3" })
+      .endpoints.dynamodb,
+    "http://ddb.example:3",
+  );
+  strictEqual(
+    resolveAwsSettings({ dynamodbEndpointUrl: "https://ddb.example/" }, env).endpoints.dynamodb,
+    "https://ddb.example",
+  );
+  throws(
+    () => resolveAwsSettings({ dynamodbEndpointUrl: "ddb" }, {}),
+    /\(from --dynamodb-endpoint-url\) is not a URL/,
+  );
   const ignored = resolveAwsSettings({}, { ...env, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" });
-  deepStrictEqual(ignored.endpoints, { s3: undefined, kms: undefined, sts: undefined });
+  deepStrictEqual(ignored.endpoints, {
+    s3: undefined,
+    kms: undefined,
+    sts: undefined,
+    dynamodb: undefined,
+  });
   strictEqual(ignored.forcePathStyle, false);
   strictEqual(resolveAwsSettings({ pathStyle: true }, {}).forcePathStyle, true);
   strictEqual(resolveAwsSettings({ virtualHosted: true }, env).forcePathStyle, false);

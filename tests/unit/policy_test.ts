@@ -6,6 +6,7 @@ import {
   SETUP_BUCKET_ACTIONS,
   SETUP_CHECK_OBJECT,
 } from "../../lib/aws/iam_policy.ts";
+import { tablePolicy } from "../../lib/aws/iam_policy_table.ts";
 import { grants } from "../helpers/iam.ts";
 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -145,4 +146,36 @@ Deno.test("policy: the whole bucket without a prefix, no KMS statements for a lo
   strictEqual(policy.Statement[0].Condition, undefined);
   deepStrictEqual(policy.Statement[1].Resource, "arn:aws-cn:s3:::b-1/*");
   ok(policy.Statement.every((s) => s.Action.every((a) => a.startsWith("s3:"))));
+});
+
+Deno.test("policy: a credstash table's statements name the table and the key", () => {
+  const tableArn = "arn:aws:dynamodb:eu-west-1:111122223333:table/credential-store";
+  const reader = tablePolicy("reader", { partition: "aws", tableArn });
+  deepStrictEqual(reader.Statement, [{
+    Sid: "ReadSecrets",
+    Effect: "Allow",
+    Action: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"],
+    Resource: tableArn,
+  }]);
+  const kms = { keyArn: "arn:aws:kms:eu-west-1:111122223333:key/k" };
+  const writer = tablePolicy("writer", { partition: "aws", tableArn, kms }, {
+    context: { env: "prod" },
+  });
+  deepStrictEqual(writer.Statement.map((s) => s.Sid), [
+    "ReadWriteSecrets",
+    "EncryptDecryptSecrets",
+  ]);
+  deepStrictEqual(writer.Statement[1].Condition, {
+    StringEquals: { "kms:EncryptionContext:env": ["prod"] },
+  });
+  // The table is the whole store: its admin also sets it up (no alias: no key creation).
+  deepStrictEqual(
+    tablePolicy("admin", { partition: "aws", tableArn, kms }).Statement.map((s) => s.Sid),
+    [
+      "ReadWriteDeleteSecrets",
+      "EncryptDecryptSecrets",
+      "SetUpTable",
+      "CheckMasterKey",
+    ],
+  );
 });

@@ -27,7 +27,7 @@ import type {
   StoredSecret,
   VersionDetails,
 } from "../../core/store.ts";
-import { splitKey } from "../../core/store.ts";
+import { sameStoredSecret, splitKey } from "../../core/store.ts";
 import { detailsFromMetadata, fromMetadata, toMetadata } from "./metadata.ts";
 
 const DELETE_BATCH = 1000;
@@ -212,9 +212,7 @@ export class S3Store implements Store, SetupStore, DescribeStore {
       }
       throw e;
     }
-    return stored.key === secret.key && stored.hmac === secret.hmac &&
-      stored.contents === secret.contents && stored.digest === secret.digest &&
-      stored.comment === secret.comment && Boolean(stored.binary) === Boolean(secret.binary);
+    return sameStoredSecret(stored, secret);
   }
 
   async remove(entries: readonly VersionEntry[]): Promise<void> {

@@ -15,16 +15,39 @@
  * | `prune PATTERN`      | ceil(objects/1000) ListObjectsV2 + ceil(deleted/1000) DeleteObjects |
  * | `put -c`, `put --binary` | as `put`                                    |
  *
- * and no STS call when the location is given. Timings are never asserted here (see
- * `deno task bench`); counts are.
+ * and no STS call when the location is given. On a credstash table (`-l dynamodb:TABLE`):
+ *
+ * | operation            | requests                                        |
+ * | -------------------- | ----------------------------------------------- |
+ * | `put NAME`           | 1 GenerateDataKey + 1 PutItem                   |
+ * | `put -a NAME`        | 1 Query + 1 GenerateDataKey + 1 PutItem         |
+ * | `get NAME`           | 1 Query + 1 Decrypt                             |
+ * | `get -v V NAME`      | 1 GetItem + 1 Decrypt                           |
+ * | `getall`, `get 'p*'`, `export` | Scan pages + N Decrypt (no read per secret) |
+ * | `list`, `keys`       | Scan pages                                      |
+ * | `delete NAME`        | 1 Query + ceil(versions/25) BatchWriteItem      |
+ * | `history NAME`       | 1 Query                                         |
+ * | `prune PATTERN`      | Scan pages + ceil(deleted/25) BatchWriteItem    |
+ *
+ * Timings are never asserted here (see `deno task bench`); counts are.
  */
-import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
+import { BatchWriteItemCommand } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { CredentialStore, KmsKeyProvider, S3Store } from "../../../mod.ts";
 import { mapSettled } from "../../../lib/core/pool.ts";
 import { motoBucketAndKey } from "../../helpers/backends.ts";
 import { runCli } from "../../helpers/cli.ts";
-import { awsEnv, kmsClient, motoUrl, s3Client } from "../../helpers/moto.ts";
+import {
+  awsEnv,
+  createCredstashTable,
+  createKmsKey,
+  dynamodbClient,
+  kmsClient,
+  motoUrl,
+  s3Client,
+  uniqueName,
+} from "../../helpers/moto.ts";
 import { type Proxy, startProxy } from "../../helpers/proxy.ts";
 
 interface Fixture {
@@ -42,6 +65,24 @@ async function withFixture(fn: (f: Fixture) => Promise<void>): Promise<void> {
     const { bucket, alias } = await motoBucketAndKey("creds3-requests");
     // The location is given by -l in every command below, never by the environment.
     await fn({ proxy, bucket, key: alias, env: { ...awsEnv(proxy.url), CREDS3_KEY: alias } });
+  } finally {
+    await proxy.stop();
+  }
+}
+
+/** As {@link withFixture}, on a credstash table; `l` is its `-l dynamodb:TABLE`. */
+async function withTable(
+  label: string,
+  fn: (f: Fixture, l: string[], url: string) => Promise<void>,
+): Promise<void> {
+  const url = await motoUrl();
+  const proxy = await startProxy(url);
+  try {
+    const table = uniqueName(label);
+    const key = `alias/${uniqueName(label)}`;
+    await Promise.all([createCredstashTable(url, table), createKmsKey(url, key)]);
+    const env = { ...awsEnv(proxy.url), CREDS3_KEY: key };
+    await fn({ proxy, bucket: table, key, env }, ["-l", `dynamodb:${table}`], url);
   } finally {
     await proxy.stop();
   }
@@ -148,6 +189,167 @@ Deno.test("requests: keys, list, history and prune send the minimum; comments an
       "s3:ListObjectsV2": 1,
       "s3:HeadObject": 1,
     });
+  });
+});
+
+Deno.test("requests: on a credstash table each command sends the minimum: one Query for the latest, one Scan for getall", async () => {
+  await withTable("creds3-requests-ddb", async (f, l) => {
+    const put = { "kms:GenerateDataKey": 1, "dynamodb:PutItem": 1 };
+    const putAuto = { "dynamodb:Query": 1, ...put };
+    deepStrictEqual(await requestsOf(f, ["put", ...l, "db/password", "s3cr3t-one"]), put);
+    for (let v = 2; v <= 10; v++) {
+      deepStrictEqual(
+        await requestsOf(f, ["put", ...l, "-a", "db/password", `s3cr3t-${v}`]),
+        putAuto,
+      );
+    }
+    deepStrictEqual(await requestsOf(f, ["put", ...l, "api/key", "k3y", "-c", "a note"]), put);
+    const dir = await Deno.makeTempDir({ prefix: "creds3-requests-" });
+    try {
+      await Deno.writeFile(`${dir}/blob`, new Uint8Array([0, 1, 254, 255]));
+      deepStrictEqual(
+        await requestsOf(f, ["put", ...l, "tls/blob", `@${dir}/blob`, "--binary"]),
+        put,
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+    deepStrictEqual(
+      await requestsOf(f, ["get", ...l, "db/password"], { stdout: "s3cr3t-10\n" }),
+      { "dynamodb:Query": 1, "kms:Decrypt": 1 },
+    );
+    deepStrictEqual(
+      await requestsOf(f, ["get", ...l, "-v", "1", "db/password"], { stdout: "s3cr3t-one\n" }),
+      { "dynamodb:GetItem": 1, "kms:Decrypt": 1 },
+    );
+    // Every secret's latest version from one Scan: a Decrypt each, no read per secret.
+    const latest = { "api/key": "k3y", "db/password": "s3cr3t-10", "tls/blob": "AAH+/w==" };
+    const scanned = { "dynamodb:Scan": 1, "kms:Decrypt": 3 };
+    deepStrictEqual(await requestsOf(f, ["getall", ...l], { json: latest }), scanned);
+    deepStrictEqual(await requestsOf(f, ["export", ...l, "-f", "json"], { json: latest }), scanned);
+    deepStrictEqual(
+      await requestsOf(f, ["get", ...l, "db/*"], { json: { "db/password": "s3cr3t-10" } }),
+      { "dynamodb:Scan": 1, "kms:Decrypt": 1 },
+    );
+    const listing = { "dynamodb:Scan": 1 };
+    for (const args of [["list"], ["list", "--latest"], ["list", "-f", "json"], ["keys"]]) {
+      deepStrictEqual(await requestsOf(f, [...args, ...l]), listing, args.join(" "));
+    }
+    deepStrictEqual(await requestsOf(f, ["history", ...l, "db/password"]), { "dynamodb:Query": 1 });
+    deepStrictEqual(
+      await requestsOf(f, ["prune", ...l, "db/*", "--keep", "1", "--dry-run"]),
+      listing,
+    );
+    // Nine versions deleted: one batch.
+    deepStrictEqual(await requestsOf(f, ["prune", ...l, "db/*", "--keep", "1"]), {
+      "dynamodb:Scan": 1,
+      "dynamodb:BatchWriteItem": 1,
+    });
+    deepStrictEqual(await requestsOf(f, ["delete", ...l, "api/key"]), {
+      "dynamodb:Query": 1,
+      "dynamodb:BatchWriteItem": 1,
+    });
+  });
+});
+
+Deno.test("requests: a credstash table of more than 1 MB: getall reads Scan pages, prune deletes in batches of 25", async () => {
+  await withTable("creds3-requests-pages", async (f, l, url) => {
+    const table = l[1].slice("dynamodb:".length);
+    const ddb = dynamodbClient(url);
+    try {
+      // 1,100 older versions of about 1 KB that are not secrets at all: reading any would fail.
+      const names = ["app/a", "app/b", "app/c", "db/d"];
+      const OLD_VERSIONS = 275;
+      const old = names.flatMap((name) =>
+        Array.from({ length: OLD_VERSIONS }, (_, i) => ({
+          PutRequest: {
+            Item: {
+              name: { S: name },
+              version: { S: String(i + 1).padStart(19, "0") },
+              contents: { S: "not a secret ".repeat(80) },
+            },
+          },
+        }))
+      );
+      for (let i = 0; i < old.length; i += 25) {
+        const out = await ddb.send(
+          new BatchWriteItemCommand({ RequestItems: { [table]: old.slice(i, i + 25) } }),
+        );
+        strictEqual(Object.keys(out.UnprocessedItems ?? {}).length, 0);
+      }
+      for (const name of names) {
+        deepStrictEqual(await requestsOf(f, ["put", ...l, "-a", name, `value of ${name}`]), {
+          // 275 versions in one Query page, then version 276 stored.
+          "dynamodb:Query": 1,
+          "kms:GenerateDataKey": 1,
+          "dynamodb:PutItem": 1,
+        });
+      }
+      const all = Object.fromEntries(names.map((n) => [n, `value of ${n}`]));
+      deepStrictEqual(await requestsOf(f, ["getall", ...l], { json: all }), {
+        "dynamodb:Scan": 2,
+        "kms:Decrypt": 4,
+      });
+      deepStrictEqual(await requestsOf(f, ["keys", ...l], { stdout: `${names.join("\n")}\n` }), {
+        "dynamodb:Scan": 2,
+      });
+      f.proxy.resetCounts();
+      const pruned = await runCli(["prune", ...l, "*", "--keep", "1", "-f", "json"], {
+        env: f.env,
+      });
+      strictEqual(pruned.code, 0, pruned.stderr);
+      strictEqual(JSON.parse(pruned.stdout).length, names.length * OLD_VERSIONS);
+      deepStrictEqual(f.proxy.counts(), {
+        "dynamodb:Scan": 2,
+        "dynamodb:BatchWriteItem": (names.length * OLD_VERSIONS) / 25,
+      });
+      deepStrictEqual(await requestsOf(f, ["getall", ...l], { json: all }), {
+        "dynamodb:Scan": 1,
+        "kms:Decrypt": 4,
+      });
+    } finally {
+      ddb.destroy();
+    }
+  });
+});
+
+Deno.test("requests: deletions DynamoDB leaves unprocessed are sent again, within a bound", async () => {
+  await withTable("creds3-requests-unprocessed", async (f, l) => {
+    for (let v = 1; v <= 10; v++) {
+      await requestsOf(f, ["put", ...l, "-v", String(v), "a", `a-${v}`]);
+    }
+    for (let v = 1; v <= 6; v++) await requestsOf(f, ["put", ...l, "-v", String(v), "b", `b-${v}`]);
+    // Every batch answered with all but one deletion unprocessed: 8 rounds delete 8 of 9.
+    f.proxy.setOptions({ faults: { rate: 1, kinds: ["ddb-unprocessed"] } });
+    f.proxy.resetCounts();
+    const stuck = await runCli(["prune", ...l, "a", "--keep", "1"], { env: f.env });
+    strictEqual(stuck.code, 1, stuck.stderr);
+    match(
+      stuck.stderr,
+      /error: DynamoDB BatchWriteItem on dynamodb:\S+ left 1 of the deletions unprocessed after 8 attempts \(the table is throttled\); the others were deleted\n/,
+    );
+    deepStrictEqual(f.proxy.counts(), { "dynamodb:Query": 1, "dynamodb:BatchWriteItem": 8 });
+    f.proxy.setOptions({ faults: undefined });
+    strictEqual(
+      (await runCli(["list", ...l, "a"], { env: f.env })).stdout,
+      "a -- version 9\na -- version 10\n",
+    );
+    // Half of the batches answered so: each is sent again until none is left.
+    f.proxy.setOptions({ faults: { rate: 0.5, kinds: ["ddb-unprocessed"], seed: 7 } });
+    f.proxy.resetCounts();
+    const deleted = await runCli(["delete", ...l, "b"], { env: f.env });
+    strictEqual(deleted.code, 0, deleted.stderr);
+    const injected = f.proxy.injected()["ddb-unprocessed"] ?? 0;
+    ok(injected > 0, "no batch was left unprocessed");
+    deepStrictEqual(f.proxy.counts(), {
+      "dynamodb:Query": 1,
+      "dynamodb:BatchWriteItem": injected + 1,
+    });
+    f.proxy.setOptions({ faults: undefined });
+    strictEqual(
+      (await runCli(["list", ...l], { env: f.env })).stdout,
+      "a -- version 9\na -- version 10\n",
+    );
   });
 });
 
