@@ -164,6 +164,7 @@ export class S3Store implements Store, SetupStore, DescribeStore, RewrapStore {
         key: `${this.prefix}${name}/${version}`,
         etag,
         metadata: toMetadata({ ...expected, key }),
+        compatible: this.options.compatible,
       });
     } catch (e) {
       if (httpStatus(e) === 412 || awsErrorCode(e) === "PreconditionFailed") throw changed();
