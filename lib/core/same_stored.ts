@@ -1,6 +1,6 @@
 /**
  * Whether two stored versions are the same: what a copy, a re-wrap in place and a conditional
- * replacement compare.
+ * replacement compare; and the error of a version that is no longer the one read.
  *
  * @example
  * ```ts
@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { StoreError } from "./errors.ts";
 import type { StoredSecret } from "./store.ts";
 
 /** Options of {@linkcode sameStored}. */
@@ -35,4 +36,12 @@ export function sameStored(
   return a.contents === b.contents && a.hmac === b.hmac && a.digest === b.digest &&
     (options.ignoreKey || a.key === b.key) && a.comment === b.comment &&
     Boolean(a.binary) === Boolean(b.binary);
+}
+
+/** The error of a version that changed since it was read (reason `version-changed`). */
+export function versionChanged(name: string, version: string): StoreError {
+  return new StoreError(`Version ${version} of '${name}' changed since it was read`, {
+    reason: { type: "version-changed" },
+    secret: { name, version },
+  });
 }

@@ -16,7 +16,7 @@
  * @module
  */
 import { dirname, resolve } from "../core/paths.ts";
-import { sameStored } from "../core/same_stored.ts";
+import { sameStored, versionChanged } from "../core/same_stored.ts";
 import {
   NotFoundError,
   osErrorCode,
@@ -149,15 +149,9 @@ export class DirectoryStore implements Store, SetupStore, RewrapStore {
     expected: StoredSecret,
     key: string,
   ): Promise<void> {
-    const secret = { name, version };
     const { path, file } = await this.#find(name, version);
     const current = parseRecord(file.text, name, version);
-    const changed = () =>
-      new StoreError(`Version ${version} of '${name}' changed since it was read`, {
-        reason: { type: "version-changed" },
-        secret,
-      });
-    if (!sameStored(current, expected)) throw changed();
+    if (!sameStored(current, expected)) throw versionChanged(name, version);
     const unchanged = async () => {
       const again = await readFileWithInfo(path);
       return typeof again === "object" && sameFile(file, again);
@@ -173,10 +167,10 @@ export class DirectoryStore implements Store, SetupStore, RewrapStore {
     } catch (e) {
       throw new StoreError(
         `Cannot replace the data key of version ${version} of '${name}': ${(e as Error).message}`,
-        { secret, code: osErrorCode(e) },
+        { secret: { name, version }, code: osErrorCode(e) },
       );
     }
-    if (!replaced) throw changed();
+    if (!replaced) throw versionChanged(name, version);
   }
 
   async create(name: string, version: string, secret: StoredSecret): Promise<void> {

@@ -19,9 +19,9 @@
  *
  * @module
  */
-import { NotFoundError, StoreError, VersionExistsError } from "../core/errors.ts";
+import { NotFoundError, VersionExistsError } from "../core/errors.ts";
 import type { VersionEntry } from "../core/names.ts";
-import { sameStored } from "../core/same_stored.ts";
+import { sameStored, versionChanged } from "../core/same_stored.ts";
 import type { ListOptions, RewrapStore, Store, StoredSecret } from "../core/store.ts";
 
 /** Options of {@link MemoryStore}. */
@@ -82,14 +82,7 @@ export class MemoryStore implements Store, RewrapStore {
         }),
       );
     }
-    if (!sameStored(found.secret, expected)) {
-      return Promise.reject(
-        new StoreError(`Version ${version} of '${name}' changed since it was read`, {
-          reason: { type: "version-changed" },
-          secret,
-        }),
-      );
-    }
+    if (!sameStored(found.secret, expected)) return Promise.reject(versionChanged(name, version));
     found.secret = { ...found.secret, key };
     return Promise.resolve();
   }

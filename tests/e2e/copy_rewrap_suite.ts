@@ -5,7 +5,10 @@
  *
  * @module
  */
-import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, match, ok, rejects, strictEqual } from "node:assert/strict";
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { StoreError } from "../../lib/core/errors.ts";
+import type { S3Store } from "../../lib/stores/s3/store.ts";
 import type { LocalBackend, TestBackend } from "../helpers/backends.ts";
 import { type CliResult, runCli } from "../helpers/cli.ts";
 
@@ -24,6 +27,56 @@ export async function cliIn(b: TestBackend, expect: number, ...args: string[]): 
   const r = await runCli(args, { env: b.env });
   strictEqual(r.code, expect, `creds3 ${args.join(" ")} exited ${r.code}:\n${r.stderr}`);
   return r;
+}
+
+/**
+ * `S3Store.replaceKey` on a store in `bucket` under `prefix`: each name round-trips (the copy
+ * source encoded), and a version replaced behind the reader's back (another body, so another
+ * ETag) is refused (`version-changed`) and left as it is; a version not read from the store is
+ * compared with the object first.
+ */
+export async function checkReplaceKey(
+  store: S3Store,
+  s3: S3Client,
+  where: { bucket: string; prefix: string },
+  names: readonly string[],
+): Promise<void> {
+  const secret = {
+    contents: "Y2lwaGVy",
+    key: "b2xk",
+    hmac: "00ff",
+    digest: "SHA256",
+    comment: "né",
+  };
+  for (const name of names) {
+    await store.create(name, "1", secret);
+    await store.replaceKey(name, "1", await store.read(name, "1"), "bmV3");
+    deepStrictEqual(await store.read(name, "1"), { ...secret, key: "bmV3" }, name);
+  }
+  const [name] = names;
+  const read = await store.read(name, "1");
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: where.bucket,
+      Key: `${where.prefix}${name}/1`,
+      Body: "b3RoZXI=",
+      Metadata: { key: "bmV3", hmac: "00ff", digest: "SHA256" },
+    }),
+  );
+  await rejects(store.replaceKey(name, "1", read, "dGhpcmQ="), (e: Error) => {
+    ok(e instanceof StoreError, String(e));
+    strictEqual(e.reason?.type, "version-changed");
+    return true;
+  });
+  deepStrictEqual(await store.read(name, "1"), {
+    contents: "b3RoZXI=",
+    key: "bmV3",
+    hmac: "00ff",
+    digest: "SHA256",
+  });
+  await rejects(store.replaceKey(name, "1", secret, "dGhpcmQ="), StoreError);
+  await store.replaceKey(name, "1", { ...await store.read(name, "1") }, "dGhpcmQ=");
+  strictEqual((await store.read(name, "1")).key, "dGhpcmQ=");
 }
 
 function lines(text: string): string[] {

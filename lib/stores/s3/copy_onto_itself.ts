@@ -12,7 +12,7 @@ export interface CopyOntoItself {
   /** The object's key. */
   key: string;
   /** The ETag the object must have for the copy to happen (`x-amz-copy-source-if-match`). */
-  etag: string | undefined;
+  etag: string;
   metadata: Record<string, string>;
   /**
    * Send the condition under the name Ceph's RADOS Gateway reads too (`x-amz-copy-if-match`;
@@ -41,7 +41,7 @@ export async function copyOntoItself(client: S3Client, target: CopyOntoItself): 
     ContentType: "application/octet-stream",
   });
   const { etag } = target;
-  if (target.compatible && etag !== undefined) {
+  if (target.compatible) {
     // Added before signing, so that the header is signed as the others are.
     command.middlewareStack.add(
       (next) => (args) => {

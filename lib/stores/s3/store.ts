@@ -30,7 +30,7 @@ import type {
 } from "../../core/store.ts";
 import { splitKey } from "../../core/store.ts";
 import { detailsFromMetadata, fromMetadata, toMetadata } from "./metadata.ts";
-import { sameStored } from "../../core/same_stored.ts";
+import { sameStored, versionChanged } from "../../core/same_stored.ts";
 import { copyOntoItself } from "./copy_onto_itself.ts";
 
 const DELETE_BATCH = 1000;
@@ -145,18 +145,18 @@ export class S3Store implements Store, SetupStore, DescribeStore, RewrapStore {
     expected: StoredSecret,
     key: string,
   ): Promise<void> {
-    const secret = { name, version };
-    const changed = () =>
-      new StoreError(`Version ${version} of '${name}' changed since it was read`, {
-        reason: { type: "version-changed" },
-        secret,
-      });
     const known = this.#read.get(expected);
     let etag = known && sameStored(known.fields, expected) ? known.etag : undefined;
     if (etag === undefined) {
       const current = await this.#get(name, version);
-      if (!sameStored(current.stored, expected)) throw changed();
+      if (!sameStored(current.stored, expected)) throw versionChanged(name, version);
       etag = current.etag;
+    }
+    if (etag === undefined) {
+      throw new StoreError(
+        `S3 gave no ETag for version ${version} of '${name}', so its data key cannot be replaced`,
+        { secret: { name, version } },
+      );
     }
     try {
       await copyOntoItself(this.client, {
@@ -167,7 +167,9 @@ export class S3Store implements Store, SetupStore, DescribeStore, RewrapStore {
         compatible: this.options.compatible,
       });
     } catch (e) {
-      if (httpStatus(e) === 412 || awsErrorCode(e) === "PreconditionFailed") throw changed();
+      if (httpStatus(e) === 412 || awsErrorCode(e) === "PreconditionFailed") {
+        throw versionChanged(name, version);
+      }
       this.#failRead("CopyObject", name, version, e);
     }
     this.#read.delete(expected);
