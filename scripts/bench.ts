@@ -428,8 +428,9 @@ async function main(): Promise<void> {
   let proxy: Proxy | undefined;
   try {
     proxy = await startProxy(moto.url, { latencyMs: R });
-    const env = awsEnv(proxy.url);
     const alias = "alias/creds3-bench";
+    // Reads are pinned to the configured key: the one the secrets were stored with.
+    const env = { ...awsEnv(proxy.url), CREDS3_KEY: alias };
     await createKmsKey(moto.url, alias);
 
     // 1. Data.
