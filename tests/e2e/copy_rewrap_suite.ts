@@ -279,9 +279,19 @@ export function defineCopySuite(label: string, make: () => Promise<TestBackend>)
     },
   );
 
-  test("rewrap: --to-key the key it reads with is refused", async (a) => {
-    await fill(a);
-    const r = await cliIn(a, 2, "rewrap", "--to-key", keyOf(a));
-    match(r.stderr, /is the key the versions are read with/);
-  });
+  test(
+    "usage errors: rewrap to the key it reads with, without --to-key; copy with -l",
+    async (a, b) => {
+      await fill(a);
+      const before = (await cliIn(a, 0, "list")).stdout;
+      const same = await cliIn(a, 2, "rewrap", "--to-key", keyOf(a));
+      match(same.stderr, /is the key the versions are read with/);
+      match((await cliIn(a, 2, "rewrap")).stderr, /--to-key/);
+      const l = await cliIn(a, 2, "copy", locationOf(a), locationOf(b), "-l", locationOf(a));
+      match(l.stderr, /copy takes its source as the first argument: leave out -l/);
+      match((await cliIn(a, 2, "copy", locationOf(a))).stderr, /usage: /);
+      strictEqual((await cliIn(a, 0, "list")).stdout, before);
+      strictEqual((await cliIn(b, 0, "list")).stdout, "");
+    },
+  );
 }

@@ -386,6 +386,36 @@ Deno.test("requests: copy reads and creates each version; with --to-key KMS move
       "kms:Decrypt": 3,
       "kms:Encrypt": 3,
     });
+    // Other credentials for the destination (--to-profile): another KMS client, so the data key
+    // is unwrapped and wrapped even in one region.
+    const dir = await Deno.makeTempDir({ prefix: "creds3-requests-profile-" });
+    try {
+      await Deno.writeTextFile(`${dir}/config`, "[profile dr]\nregion = us-east-1\n");
+      await Deno.writeTextFile(
+        `${dir}/credentials`,
+        "[dr]\naws_access_key_id = dr-made-up\naws_secret_access_key = dr-made-up-secret\n",
+      );
+      const other = (await motoBucketAndKey("creds3-requests-to")).bucket;
+      f.proxy.resetCounts();
+      const profiled = await runCli(["copy", f.bucket, other, "--to-profile", "dr", ...toKey], {
+        env: {
+          ...f.env,
+          AWS_CONFIG_FILE: `${dir}/config`,
+          AWS_SHARED_CREDENTIALS_FILE: `${dir}/credentials`,
+        },
+      });
+      strictEqual(profiled.code, 0, profiled.stderr);
+      deepStrictEqual(f.proxy.counts(), {
+        "s3:ListObjectsV2": 2,
+        "s3:GetObject": 3,
+        "s3:PutObject": 3,
+        "kms:Decrypt": 3,
+        "kms:Encrypt": 3,
+      });
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+
     const euEnv = { ...f.env, CREDS3_KEY: eu.alias };
     const euRead = await runCli(["get", "-l", eu.bucket, "-r", "eu-west-1", "db/a", "env=prod"], {
       env: euEnv,
