@@ -97,7 +97,10 @@ Examples:
       }
       const total = result.copied.length + result.present.length + result.conflicts.length +
         result.failures.length;
-      const there = `${versions(result.present.length)} already there`;
+      const left = skipErrors && result.failures.length > 0
+        ? `, ${versions(result.failures.length)} left out`
+        : "";
+      const there = `${versions(result.present.length)} already there${left}`;
       printMessage(
         dryRun
           ? `Dry run: would copy ${versions(result.copied.length)} to ${where} (${there}); ` +

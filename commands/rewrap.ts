@@ -68,7 +68,11 @@ Examples:
       const total = result.rewrapped.length + result.already.length + result.failures.length;
       printMessage(
         `Re-wrapped ${versions(result.rewrapped.length)} in ${formatLocation(opened.location)} ` +
-          `under ${keys.description} (${versions(result.already.length)} already under it)`,
+          `under ${keys.description} (${versions(result.already.length)} already under it${
+            skipErrors && result.failures.length > 0
+              ? `, ${versions(result.failures.length)} left out`
+              : ""
+          })`,
       );
       reportUndone(result, { skipErrors, done: "re-wrapped", total });
     });

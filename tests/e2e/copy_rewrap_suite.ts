@@ -193,7 +193,10 @@ export function defineCopySuite(label: string, make: () => Promise<TestBackend>)
       const skipped = await cliIn(a, 0, ...args, "--skip-errors");
       strictEqual(skipped.stdout, "");
       match(skipped.stderr, /creds3: warning: skipped 'plain\/token' version 1: /);
-      match(skipped.stderr, /Copied 0 versions to \S+ \(3 versions already there\)/);
+      match(
+        skipped.stderr,
+        /Copied 0 versions to \S+ \(3 versions already there, 1 version left out\)/,
+      );
 
       const rest = await cliIn(
         a,
@@ -265,7 +268,10 @@ export function defineCopySuite(label: string, make: () => Promise<TestBackend>)
         "--skip-errors",
       );
       strictEqual(done.stdout, "");
-      match(done.stderr, /Re-wrapped 0 versions in \S+ under \S+ \(3 versions already under it\)/);
+      match(
+        done.stderr,
+        /Re-wrapped 0 versions in \S+ under \S+ \(3 versions already under it, 1 version left out\)/,
+      );
       // Everything reads with the new key alone; the old one reads nothing.
       strictEqual(
         (await cliIn(b, 0, "get", "db/password", "-v", "1", "env=prod")).stdout,
