@@ -116,12 +116,16 @@ export {
 export { valueBytes } from "./lib/core/binary.ts";
 export { MAX_COMMENT_BYTES, validateComment } from "./lib/core/comment.ts";
 export type { PruneOptions, PruneResult } from "./lib/core/prune.ts";
+export { type CopyOptions, type CopyResult, copyVersions } from "./lib/core/copy.ts";
+export { type RewrapOptions, type RewrapResult, rewrapVersions } from "./lib/core/rewrap.ts";
 
 export {
   canDescribe,
+  canReplaceKey,
   canSetup,
   type DescribeStore,
   type ListOptions,
+  type RewrapStore,
   type SetupStep,
   type SetupStore,
   type Store,
@@ -140,7 +144,14 @@ export {
   type StoredVersion,
 } from "./lib/core/store.ts";
 
-export type { DataKey, KeyProvider } from "./lib/core/key_provider.ts";
+export {
+  canReEncrypt,
+  canWrapDataKey,
+  type DataKey,
+  type KeyProvider,
+  type ReEncryptKeyProvider,
+  type WrapKeyProvider,
+} from "./lib/core/key_provider.ts";
 export { createMasterKey, LocalKeyProvider, readMasterKey } from "./lib/keys/local.ts";
 export { KmsKeyProvider } from "./lib/keys/kms.ts";
 export { DEFAULT_KMS_KEY } from "./lib/config/config.ts";
@@ -180,4 +191,4 @@ export {
 } from "./lib/config/location.ts";
 export { CREDSTASH_TABLE, type DynamoDbLocation } from "./lib/config/location.ts";
 export { type Config, configFromEnv, type Env, type KeySpec } from "./lib/config/config.ts";
-export { openCredentialStore, type Opened } from "./lib/open.ts";
+export { openCredentialStore, type Opened, openKeyBeside, type OpenOptions } from "./lib/open.ts";

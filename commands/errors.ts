@@ -140,7 +140,9 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
       return "if the store's secrets are wrapped under another KMS key, name it with -k KEY; " +
         `otherwise this version was not stored with '${reason.key}' and may have been planted`;
     case "no-such-key":
-      return "create the key and alias, or name an existing key with -k";
+      return command === "copy" || command === "rewrap"
+        ? "create the key and alias, or name an existing key with -k or --to-key"
+        : "create the key and alias, or name an existing key with -k";
     case "key-not-enabled":
       return reason.state === "PendingDeletion"
         ? "cancel the deletion (aws kms cancel-key-deletion), then enable the key"
@@ -242,6 +244,12 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
           : "fix the access, or leave unreadable secrets out with --skip-errors");
     case "setup-failed":
       return "the credentials need the setup policy: see 'creds3 policy setup'";
+    case "versions-not-done":
+      return reason.errors.map((e) => errorHint(e, command)).find(Boolean) ??
+        (reason.conflicts > 0
+          ? "a version is never overwritten: compare it on both stores with " +
+            "'creds3 get NAME -v V', and delete the destination's if it is the wrong one"
+          : "run the command again to finish, or leave those versions out with --skip-errors");
     default: {
       // A reason without a case here is a type error.
       const unhandled: never = reason;

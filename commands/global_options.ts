@@ -6,6 +6,7 @@
  */
 import { commandsWith, type OptionSpec, type OptionValues } from "../lib/cli/mod.ts";
 import { type Config, resolveConfig } from "../lib/config/config.ts";
+import { type DestinationOptions, resolveDestination, withKey } from "../lib/config/destination.ts";
 
 /** The global options: accepted before the command name and after it. */
 export const GLOBAL_OPTIONS = [
@@ -97,4 +98,28 @@ export const defineCommand = commandsWith(GLOBAL_OPTIONS);
 /** The configuration for a command: its options (the command's over the program's), then the environment. */
 export function commandConfig(options: GlobalValues): Config {
   return resolveConfig(options, Deno.env.toObject());
+}
+
+/**
+ * The configurations of a command that reads one store and writes another (`copy`): the source
+ * at `source` with the global options, the destination as `to` changes it.
+ */
+export function copyConfigs(
+  options: GlobalValues,
+  source: string,
+  to: DestinationOptions,
+): { source: Config; destination: Config } {
+  const env = Deno.env.toObject();
+  const from = resolveConfig({ ...options, location: source }, env);
+  return { source: from, destination: resolveDestination(options, from, to, env) };
+}
+
+/** The configuration for a command, and the same with the master key `key` (`rewrap`). */
+export function keyConfigs(
+  options: GlobalValues,
+  key: string,
+): { config: Config; keyConfig: Config } {
+  const env = Deno.env.toObject();
+  const config = resolveConfig(options, env);
+  return { config, keyConfig: withKey(config, key, env, config.kmsRegion) };
 }

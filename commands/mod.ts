@@ -6,6 +6,7 @@
 import denoJson from "../deno.json" with { type: "json" };
 import type { ProgramSpec } from "../lib/cli/mod.ts";
 import { completionsCommand } from "./completions.ts";
+import { copyCommand } from "./copy.ts";
 import { deleteCommand } from "./delete.ts";
 import { execCommand } from "./exec.ts";
 import { exportCommand } from "./export.ts";
@@ -19,6 +20,7 @@ import { listCommand } from "./list.ts";
 import { policyCommand } from "./policy.ts";
 import { pruneCommand } from "./prune.ts";
 import { putCommand } from "./put.ts";
+import { rewrapCommand } from "./rewrap.ts";
 import { setupCommand } from "./setup.ts";
 
 /** The program's version: deno.json's `version`, embedded in compiled binaries. */
@@ -43,6 +45,8 @@ export function buildProgram(): ProgramSpec {
       pruneCommand,
       exportCommand,
       execCommand,
+      copyCommand,
+      rewrapCommand,
       policyCommand,
       completionsCommand,
       helpCommand,

@@ -7,6 +7,7 @@
 import type { Config } from "../lib/config/config.ts";
 import type { ReadFailure, ReadOptions, Secret } from "../lib/core/credential_store.ts";
 import { Creds3Error } from "../lib/core/errors.ts";
+import type { KeyProvider } from "../lib/core/key_provider.ts";
 import type { Opened } from "../lib/open.ts";
 import { secretLabel } from "./errors.ts";
 import { printMessage, printWarning } from "./output.ts";
@@ -38,6 +39,50 @@ export async function withStore<T>(
   } finally {
     await opened.close();
   }
+}
+
+/**
+ * Runs `fn` with two stores: `source`, and `destination` opened beside it (sharing credentials
+ * and KMS clients when its credentials are the same), closing both afterwards.
+ */
+export async function withStores<T>(
+  source: Config,
+  destination: Config,
+  fn: (source: Opened, destination: Opened) => Promise<T>,
+): Promise<T> {
+  const { openCredentialStore } = await import("../lib/open.ts");
+  return await withStore(source, async (from) => {
+    const to = await openCredentialStore(destination, {
+      onSlowRequest: waitingReporter(destination),
+      askMfaCode: askMfaCodeOnTerminal,
+      beside: from,
+    });
+    try {
+      return await fn(from, to);
+    } finally {
+      await to.close();
+    }
+  });
+}
+
+/**
+ * Runs `fn` with the store `config` names and the key provider of `keyConfig`'s master key
+ * beside it (the new key of a rotation), closing connections afterwards.
+ */
+export async function withStoreAndKey<T>(
+  config: Config,
+  keyConfig: Config,
+  fn: (opened: Opened, keys: KeyProvider) => Promise<T>,
+): Promise<T> {
+  const { openKeyBeside } = await import("../lib/open.ts");
+  return await withStore(config, async (opened) => {
+    const target = openKeyBeside(keyConfig, opened, { askMfaCode: askMfaCodeOnTerminal });
+    try {
+      return await fn(opened, target.keys);
+    } finally {
+      await target.close();
+    }
+  });
 }
 
 /**
@@ -82,7 +127,11 @@ const NAMED_IN_SUMMARY = 3;
  * alike), counting them and naming three, so a dead endpoint gives a line per service, not one
  * per secret.
  */
-export function failureLines(failures: readonly ReadFailure[]): string[] {
+export function failureLines(
+  failures: readonly ReadFailure[],
+  /** What could not be done to the secrets: "read", "copied"... */
+  done = "read",
+): string[] {
   const causes = new Map<string, ReadFailure[]>();
   for (const f of failures) {
     // Errors whose message names the secret are their own cause; the attempt count varies.
@@ -102,11 +151,11 @@ export function failureLines(failures: readonly ReadFailure[]): string[] {
     const [first] = group;
     if (group.length <= NAMED_IN_SUMMARY) {
       const named = group.map((f) => secretLabel(f)).join(", ");
-      return `${group.length} secrets could not be read: ${first.error.message} (${named})`;
+      return `${group.length} secrets could not be ${done}: ${first.error.message} (${named})`;
     }
     const named = group.slice(0, NAMED_IN_SUMMARY).map((f) => `'${f.name}'`).join(", ");
     const more = group.length - NAMED_IN_SUMMARY;
-    return `${group.length} secrets could not be read: ${first.error.message} (${named} and ${more} more)`;
+    return `${group.length} secrets could not be ${done}: ${first.error.message} (${named} and ${more} more)`;
   });
 }
 

@@ -10,11 +10,17 @@ import type { Config, KeySpec } from "./config/config.ts";
 import { CredentialStore } from "./core/credential_store.ts";
 import type { EncryptionContext } from "./core/context.ts";
 import {
+  canReEncrypt,
   canSetupKey,
+  canWrapDataKey,
   type DataKey,
   type KeyProvider,
+  type ReEncryptKeyProvider,
   type SetupKeyProvider,
+  type WrapKeyProvider,
 } from "./core/key_provider.ts";
+import { sameCredentials } from "./config/aws_settings.ts";
+import { KeyProviderError } from "./core/errors.ts";
 import { LocalKeyProvider } from "./keys/local.ts";
 import type { Location } from "./config/location.ts";
 import { DirectoryStore } from "./stores/directory.ts";
@@ -34,7 +40,8 @@ async function defaultLocation(aws: AwsClients): Promise<Location> {
 }
 
 /** The KMS key provider, made on first use, so commands that never touch keys never load KMS. */
-class LazyKeyProvider implements KeyProvider, SetupKeyProvider {
+class LazyKeyProvider
+  implements KeyProvider, SetupKeyProvider, WrapKeyProvider, ReEncryptKeyProvider {
   #made?: Promise<KeyProvider>;
 
   constructor(readonly description: string, readonly make: () => Promise<KeyProvider>) {}
@@ -55,6 +62,27 @@ class LazyKeyProvider implements KeyProvider, SetupKeyProvider {
 
   async decryptDataKey(wrapped: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
     return (await this.#provider()).decryptDataKey(wrapped, context);
+  }
+
+  async wrapDataKey(plaintext: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
+    const provider = await this.#provider();
+    if (!canWrapDataKey(provider)) {
+      throw new KeyProviderError(`The master key ${this.description} cannot wrap a given data key`);
+    }
+    return await provider.wrapDataKey(plaintext, context);
+  }
+
+  async reEncrypt(
+    wrapped: Uint8Array,
+    context: EncryptionContext,
+    destination: KeyProvider,
+  ): Promise<Uint8Array | undefined> {
+    const provider = await this.#provider();
+    // The provider behind a lazy destination is the one that can be compared with this one.
+    const target = destination instanceof LazyKeyProvider
+      ? await destination.#provider()
+      : destination;
+    return canReEncrypt(provider) ? await provider.reEncrypt(wrapped, context, target) : undefined;
   }
 
   async setupKey(options: { create?: boolean; report: (line: string) => void }): Promise<void> {
@@ -84,6 +112,41 @@ export interface OpenOptions {
   onSlowRequest?: SlowRequestListener;
   /** Asks for an MFA code when the credentials need one (default: none, an error). */
   askMfaCode?: MfaCodeProvider;
+  /**
+   * A store opened before, beside which this one is opened (the destination of a copy): when
+   * both configurations have the same credentials, these are resolved once (one MFA prompt)
+   * and a KMS key in the same region is reached through the same KMS client, so KMS can move a
+   * data key from one key to the other itself (see `ReEncryptKeyProvider`).
+   */
+  beside?: Opened;
+}
+
+/** The AWS clients of each opened store (made on first use). */
+const clientsOf = new WeakMap<Opened, () => AwsClients>();
+
+/** AWS clients for `config`, sharing those of `beside` when the credentials are the same. */
+function clientsFor(config: Config, options: OpenOptions): AwsClients {
+  const other = options.beside && clientsOf.get(options.beside)?.();
+  const shareWith = other && sameCredentials(other.config, config) ? other : undefined;
+  return new AwsClients(config, { ...options, shareWith });
+}
+
+/**
+ * The key provider of `config`'s master key beside the opened store `opened` (its AWS clients
+ * shared as {@linkcode OpenOptions.beside} says): the new key of a rotation. Its KMS clients
+ * are closed with `opened`, or with the provider's own `close` when they are not shared.
+ */
+export function openKeyBeside(
+  config: Config,
+  opened: Opened,
+  options: Omit<OpenOptions, "beside"> = {},
+): { keys: KeyProvider; close(): Promise<void> } {
+  let aws: AwsClients | undefined;
+  const keys = openKeyProvider(
+    config.key,
+    () => aws ??= clientsFor(config, { ...options, beside: opened }),
+  );
+  return { keys, close: async () => await aws?.destroy() };
 }
 
 /** Opens the store and key provider that `config` names. */
@@ -93,7 +156,7 @@ export async function openCredentialStore(
 ): Promise<Opened> {
   // Made on first use: a directory store with a local key never needs AWS.
   let aws: AwsClients | undefined;
-  const clients = () => aws ??= new AwsClients(config, options);
+  const clients = () => aws ??= clientsFor(config, options);
   const location = config.location ?? await defaultLocation(clients());
   let store: Store;
   if (location.kind === "directory") {
@@ -116,5 +179,7 @@ export async function openCredentialStore(
       return config.concurrency;
     },
   });
-  return { creds, location, close: async () => await aws?.destroy() };
+  const opened = { creds, location, close: async () => await aws?.destroy() };
+  clientsOf.set(opened, clients);
+  return opened;
 }

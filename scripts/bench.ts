@@ -11,10 +11,13 @@
  *    baseline (scripts/bench_raw.ts: the same listing, GETs and Decrypts with the bare SDK at the
  *    same concurrency, also a fresh process) and the round-trip lower bound
  *    `ceil(N/1000)·R + ceil(N/C)·2·R`, with the ratios; every run's requests are counted;
- * 3. requests per operation (`get`, `get -v`, `put`, `put -a`, `getall`) against the minimum;
- * 4. CLI start-up: `--help` and `get` on a local store, median of several runs, next to an
+ * 3. `copy` of the largest N to an empty bucket (as they are, and `--to-key`: KMS `ReEncrypt`)
+ *    at the default concurrency, against `getall`'s time for the same N in the same run (both
+ *    one GET and one other request per version), with its requests counted;
+ * 4. requests per operation (`get`, `get -v`, `put`, `put -a`, `getall`) against the minimum;
+ * 5. CLI start-up: `--help` and `get` on a local store, median of several runs, next to an
  *    empty Deno program (the runtime's own floor on this machine);
- * 5. peak RSS of `getall` at N = 10,000 with no added latency: `/usr/bin/time`'s maximum
+ * 6. peak RSS of `getall` at N = 10,000 with no added latency: `/usr/bin/time`'s maximum
  *    resident set size (the kernel's `ru_maxrss`) when installed, else the largest `VmHWM`
  *    polled from `/proc/<pid>/status` every 10 ms.
  *
@@ -330,6 +333,7 @@ const OP_SHORT: Record<string, string> = {
   "s3:PutObject": "Put",
   "s3:GetObject": "Get",
   "kms:Decrypt": "Decrypt",
+  "kms:ReEncrypt": "ReEncrypt",
 };
 
 function requestsText(counts: Record<string, number>): string {
@@ -424,8 +428,9 @@ async function main(): Promise<void> {
   let proxy: Proxy | undefined;
   try {
     proxy = await startProxy(moto.url, { latencyMs: R });
-    const env = awsEnv(proxy.url);
     const alias = "alias/creds3-bench";
+    // Reads are pinned to the configured key: the one the secrets were stored with.
+    const env = { ...awsEnv(proxy.url), CREDS3_KEY: alias };
     await createKmsKey(moto.url, alias);
 
     // 1. Data.
@@ -502,6 +507,15 @@ async function main(): Promise<void> {
     const serverFloorMs = (JSON.parse(serverFloor.stdout) as { ms: number }).ms;
     proxy.setOptions({ latencyMs: R });
     log(`server floor N=${floorN}: ${msText(serverFloorMs)} for ${2 * floorN + 1} requests`);
+
+    // The copy of the largest N, next to getall's.
+    const copyRows = await benchCopy(
+      moto,
+      proxy,
+      env,
+      alias,
+      buckets.get(SIZES[SIZES.length - 1])!,
+    );
 
     // 3. Requests per operation.
     const opsBucket = "creds3-bench-ops";
@@ -596,6 +610,7 @@ async function main(): Promise<void> {
       serverFloorMs,
       floorN,
       opRows,
+      copyRows,
       startup,
       rssRun,
       totalMs: performance.now() - benchStarted,
@@ -613,6 +628,85 @@ async function main(): Promise<void> {
   }
 }
 
+/** One `copy` measurement and the `getall` it is set against. */
+interface CopyRow {
+  what: string;
+  n: number;
+  reps: number;
+  /** The CLI process, spawn to exit (median). */
+  copyMs: number;
+  /** `getall` of the same N at the same concurrency, in this run (median). */
+  getallMs: number;
+  counts: Record<string, number>;
+  min: Record<string, number>;
+}
+
+/**
+ * `copy` of `bucket` (N secrets) to a fresh empty bucket at the default concurrency, as they are
+ * and with `--to-key`, each next to a `getall` of `bucket` run just before it, alternating.
+ */
+async function benchCopy(
+  moto: MotoServer,
+  proxy: Proxy,
+  env: Record<string, string>,
+  alias: string,
+  bucket: string,
+): Promise<CopyRow[]> {
+  const n = Number(bucket.slice("creds3-bench-".length));
+  const next = "alias/creds3-bench-next";
+  await createKmsKey(moto.url, next);
+  const reps = options.quick ? 1 : REPS;
+  const kinds: { what: string; args: string[]; extra: Record<string, number> }[] = [
+    { what: "`copy` (as they are)", args: [], extra: {} },
+    {
+      what: "`copy --to-key` (ReEncrypt)",
+      args: ["--to-key", next],
+      extra: { "kms:ReEncrypt": n, "kms:DescribeKey": 1 },
+    },
+  ];
+  const out: CopyRow[] = [];
+  let made = 0;
+  for (const { what, args, extra } of kinds) {
+    const copies: number[] = [];
+    const getalls: number[] = [];
+    let counts: Record<string, number> = {};
+    for (let rep = 0; rep < reps; rep++) {
+      const getall = check(await cli(["getall", "-l", bucket, "-k", alias], env), `getall N=${n}`);
+      checkGetall(getall, n, `getall N=${n}`);
+      getalls.push(getall.ms);
+      const target = `creds3-bench-copy-${++made}`;
+      await createBucket(moto.url, target);
+      proxy.resetCounts();
+      const copy = check(
+        await cli(["copy", bucket, target, "-k", alias, ...args], env),
+        `copy N=${n} ${args.join(" ")}`,
+      );
+      counts = proxy.counts();
+      if (copy.stdout.split("\n").filter(Boolean).length !== n) {
+        throw new Error(`copy N=${n} ${args.join(" ")} did not copy ${n} versions`);
+      }
+      copies.push(copy.ms);
+    }
+    const row: CopyRow = {
+      what,
+      n,
+      reps,
+      copyMs: median(copies),
+      getallMs: median(getalls),
+      counts,
+      min: {
+        "s3:ListObjectsV2": 2 * Math.max(1, Math.ceil(n / 1000)),
+        "s3:GetObject": n,
+        "s3:PutObject": n,
+        ...extra,
+      },
+    };
+    out.push(row);
+    log(`${what} N=${n}: ${msText(row.copyMs)}, getall ${msText(row.getallMs)}`);
+  }
+  return out;
+}
+
 interface ReportInput {
   machineLines: string[];
   loadBefore: number[];
@@ -621,6 +715,7 @@ interface ReportInput {
   serverFloorMs: number;
   floorN: number;
   opRows: { op: string; counts: Record<string, number>; min: Record<string, number> }[];
+  copyRows: CopyRow[];
   startup: Record<string, Run[]>;
   rssRun: Run;
   totalMs: number;
@@ -690,6 +785,29 @@ function render(input: ReportInput): string {
       "the client, so no client gets below this however many requests it has in flight: where " +
       "it exceeds the bound, the getall rows measure moto's throughput, not round trips.",
   );
+  out.push("");
+
+  out.push(`## copy, R = ${R} ms per request`);
+  out.push("");
+  out.push(
+    "`copy SOURCE DEST` of the largest N to an empty bucket at the default concurrency " +
+      `(${DEFAULT_CONCURRENCY}), the CLI process spawn to exit, next to \`getall\` of the same ` +
+      "bucket run just before each copy: both make one GET and one other request per version " +
+      "(getall a KMS Decrypt, copy a conditional PutObject; with `--to-key` also a KMS ReEncrypt). " +
+      "Medians of the runs.",
+  );
+  out.push("");
+  out.push("| copy | N | runs | copy | getall | copy / getall | requests |");
+  out.push("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
+  for (const r of input.copyRows) {
+    out.push(
+      `| ${r.what} | ${r.n.toLocaleString("en")} | ${r.reps} | ${msText(r.copyMs)} | ${
+        msText(r.getallMs)
+      } | ${ratio(r.copyMs, r.getallMs)} | ${
+        sameCounts(r.counts, r.min) ? "minimum" : `**${requestsText(r.counts)}**`
+      } |`,
+    );
+  }
   out.push("");
 
   out.push("## Requests per operation");

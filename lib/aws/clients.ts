@@ -52,12 +52,19 @@ export interface AwsClientsOptions {
   askMfaCode?: MfaCodeProvider;
   /** Told about requests that wait long for an answer (see lib/aws/slow_requests.ts). */
   onSlowRequest?: SlowRequestListener;
+  /**
+   * The clients of another configuration with the same credentials (the same profile, role and
+   * KMS and STS endpoints: see `sameCredentials`): their credentials are used (resolved once,
+   * one MFA prompt) and their KMS client for each region, so that a KMS key of this
+   * configuration in the same region is reached through the very same client.
+   */
+  shareWith?: AwsClients;
 }
 
 /** Lazily made AWS clients sharing one credential provider. */
 export class AwsClients {
   #s3?: Promise<S3Client>;
-  #kms?: Promise<KMSClient>;
+  readonly #kms = new Map<string, Promise<KMSClient>>();
   #sts?: Promise<STSClient>;
   #dynamodb?: Promise<DynamoDBClient>;
   #credentials?: Promise<Credentials>;
@@ -65,10 +72,12 @@ export class AwsClients {
   #identity?: Promise<CallerIdentity>;
   readonly #askMfa: MfaCodeProvider;
   readonly #onSlowRequest?: SlowRequestListener;
+  readonly #shared?: AwsClients;
 
   constructor(readonly config: Config, options: AwsClientsOptions = {}) {
     this.#askMfa = options.askMfaCode ?? noMfaPrompt;
     this.#onSlowRequest = options.onSlowRequest;
+    this.#shared = options.shareWith;
   }
 
   /** The client, with the slow request listener on it when there is one. */
@@ -123,6 +132,7 @@ export class AwsClients {
   }
 
   #credentialProvider(): Promise<Credentials> {
+    if (this.#shared) return this.#shared.#credentialProvider();
     this.#credentials ??= (async () => {
       const { profile, profileFromFlag, role, mfaToken } = this.config;
       // One answer per process: a refused or cancelled prompt is not asked again by a retry.
@@ -181,18 +191,25 @@ export class AwsClients {
   }
 
   /** The KMS client, in {@linkcode kmsRegion}. */
-  kms(): Promise<KMSClient> {
-    this.#kms ??= (async () => {
-      const { KMSClient } = await import("@aws-sdk/client-kms");
-      return this.#watched(
-        new KMSClient({
-          ...await this.#common(await this.kmsRegion()),
-          endpoint: this.config.endpoints.kms,
-        }),
-        "KMS",
-      );
-    })();
-    return this.#kms;
+  async kms(): Promise<KMSClient> {
+    const region = await this.kmsRegion();
+    return await (this.#shared ?? this).#kmsIn(region);
+  }
+
+  /** The KMS client of `region` (one per region). */
+  #kmsIn(region: string): Promise<KMSClient> {
+    let client = this.#kms.get(region);
+    if (!client) {
+      client = (async () => {
+        const { KMSClient } = await import("@aws-sdk/client-kms");
+        return this.#watched(
+          new KMSClient({ ...await this.#common(region), endpoint: this.config.endpoints.kms }),
+          "KMS",
+        );
+      })();
+      this.#kms.set(region, client);
+    }
+    return client;
   }
 
   /** The DynamoDB client (a credstash table), in {@linkcode region}. */
@@ -244,7 +261,7 @@ export class AwsClients {
 
   /** Closes the clients' connections. */
   async destroy(): Promise<void> {
-    for (const client of [this.#s3, this.#kms, this.#sts, this.#dynamodb]) {
+    for (const client of [this.#s3, ...this.#kms.values(), this.#sts, this.#dynamodb]) {
       (await client?.catch(() => undefined))?.destroy();
     }
   }

@@ -68,14 +68,16 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
 const MFA_SERIAL = /^(arn:aws[a-z-]*:iam::\d{12}:mfa\/[\w+=,.@\/-]+|[A-Z0-9]{9,32})$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 
-function region(text: string, source: string): string {
+/** Checks a region name; `source` says where it came from (a flag, a variable) for the error. */
+export function checkRegion(text: string, source: string): string {
   if (!REGION.test(text)) {
     throw new UsageError(`Region '${text}' (from ${source}) is not a region name like us-east-1`);
   }
   return text;
 }
 
-function endpoint(text: string, source: string): string {
+/** Checks an endpoint URL (its trailing `/` dropped); `source` says where it came from. */
+export function checkEndpoint(text: string, source: string): string {
   let url: URL;
   try {
     url = new URL(text);
@@ -167,21 +169,39 @@ export function resolveAwsSettings(options: AwsOptions, env: Env): AwsSettings {
   const sts = fromEnv("AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL");
   const dynamodb = first([[options.dynamodbEndpointUrl, "--dynamodb-endpoint-url"]]) ??
     fromEnv("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL");
-  const s3Endpoint = s3 && endpoint(...s3);
+  const s3Endpoint = s3 && checkEndpoint(...s3);
   return {
-    region: regionFrom && region(...regionFrom),
+    region: regionFrom && checkRegion(...regionFrom),
     regionSource: regionFrom?.[1],
-    kmsRegion: kmsRegionFrom && region(...kmsRegionFrom),
+    kmsRegion: kmsRegionFrom && checkRegion(...kmsRegionFrom),
     profile: options.profile || env.AWS_PROFILE || undefined,
     profileFromFlag: Boolean(options.profile),
     role: role(options),
     mfaToken: options.mfaToken,
     endpoints: {
       s3: s3Endpoint,
-      kms: kms && endpoint(...kms),
-      sts: sts && endpoint(...sts),
-      dynamodb: dynamodb && endpoint(...dynamodb),
+      kms: kms && checkEndpoint(...kms),
+      sts: sts && checkEndpoint(...sts),
+      dynamodb: dynamodb && checkEndpoint(...dynamodb),
     },
     forcePathStyle: options.pathStyle || (options.virtualHosted ? false : s3Endpoint !== undefined),
   };
+}
+
+/**
+ * Whether two settings reach AWS as the same principal: the same profile, role, MFA code and
+ * STS and KMS endpoints (the rest of the environment is one process's), so that one set of
+ * credentials and one KMS client per region serve both.
+ */
+export function sameCredentials(a: AwsSettings, b: AwsSettings): boolean {
+  const principal = (s: AwsSettings) =>
+    JSON.stringify([
+      s.profile ?? null,
+      s.profileFromFlag,
+      s.role ?? null,
+      s.mfaToken ?? null,
+      s.endpoints.sts ?? null,
+      s.endpoints.kms ?? null,
+    ]);
+  return principal(a) === principal(b);
 }

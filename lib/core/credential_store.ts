@@ -23,7 +23,7 @@
  */
 import { validateComment } from "./comment.ts";
 import type { EncryptionContext } from "./context.ts";
-import { base64Bytes, decodeUtf8, fromBase64, toBase64 } from "./encoding.ts";
+import { base64Bytes, decodeUtf8, toBase64 } from "./encoding.ts";
 import {
   DEFAULT_DIGEST,
   type Digest,
@@ -54,6 +54,7 @@ import {
 } from "./names.ts";
 import { mapSettled, NotStarted } from "./pool.ts";
 import { readHistory } from "./history.ts";
+import { wrappedKeyOf } from "./rewrap_key.ts";
 import { checkKeep, type PruneOptions, type PruneResult, selectPrunable } from "./prune.ts";
 import {
   canReadLatest,
@@ -126,12 +127,13 @@ const UNREACHABLE_CODES = new Set([
   "TimeoutError",
 ]);
 
-function unreachable(error: unknown): boolean {
+/** Whether an error says the store or the key service could not be reached at all. */
+export function unreachable(error: unknown): boolean {
   return error instanceof Creds3Error && UNREACHABLE_CODES.has(error.code ?? "");
 }
 
 /** The error of a read: its own, or why it was never started. */
-function notRead(reason: unknown, entry: VersionEntry): Error {
+export function notRead(reason: unknown, entry: VersionEntry): Error {
   if (!(reason instanceof NotStarted)) return reason as Error;
   return new Creds3Error(
     "not tried, since an earlier read could not reach the store or the key service",
@@ -262,13 +264,7 @@ export class CredentialStore {
     const { name, version } = entry;
     try {
       const stored = fields ? fields() : await this.store.read(name, version);
-      let wrapped: Uint8Array;
-      try {
-        wrapped = fromBase64(stored.key.trim());
-      } catch {
-        throw new IntegrityError("The stored data key is not valid base64");
-      }
-      const dataKey = await this.keys.decryptDataKey(wrapped, context);
+      const dataKey = await this.keys.decryptDataKey(wrappedKeyOf(stored), context);
       let plaintext: Uint8Array | undefined;
       try {
         plaintext = await openEnvelope(stored, dataKey);

@@ -50,3 +50,45 @@ export interface SetupKeyProvider {
 export function canSetupKey(keys: KeyProvider): keys is KeyProvider & SetupKeyProvider {
   return typeof (keys as Partial<SetupKeyProvider>).setupKey === "function";
 }
+
+/**
+ * Optional ability: wrap a data key given to it. Moving a data key from one master key to
+ * another without a direct path between them unwraps it with one provider and wraps it with
+ * this one.
+ */
+export interface WrapKeyProvider {
+  /**
+   * Wraps the 64-byte data key `plaintext` under this master key, bound to `context`, in the
+   * form `decryptDataKey` unwraps. `plaintext` is the caller's to zero.
+   */
+  wrapDataKey(plaintext: Uint8Array, context: EncryptionContext): Promise<Uint8Array>;
+}
+
+/** Whether a key provider can wrap a data key it is given. */
+export function canWrapDataKey(keys: KeyProvider): keys is KeyProvider & WrapKeyProvider {
+  return typeof (keys as Partial<WrapKeyProvider>).wrapDataKey === "function";
+}
+
+/**
+ * Optional ability: move a data key from this master key to another inside the key service,
+ * so that the data key never leaves it (KMS `ReEncrypt`).
+ */
+export interface ReEncryptKeyProvider {
+  /**
+   * The data key `wrapped` (wrapped under this master key with `context`) wrapped under
+   * `destination`'s master key with the same context; `undefined` when this provider has no
+   * direct path to that key (another kind of provider, another region, other credentials),
+   * and the caller unwraps and wraps instead. Fails as `decryptDataKey` does when another
+   * master key wrapped it or the context differs.
+   */
+  reEncrypt(
+    wrapped: Uint8Array,
+    context: EncryptionContext,
+    destination: KeyProvider,
+  ): Promise<Uint8Array | undefined>;
+}
+
+/** Whether a key provider can move a data key to another master key inside the key service. */
+export function canReEncrypt(keys: KeyProvider): keys is KeyProvider & ReEncryptKeyProvider {
+  return typeof (keys as Partial<ReEncryptKeyProvider>).reEncrypt === "function";
+}

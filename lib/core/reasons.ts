@@ -116,5 +116,10 @@ export type CommandLineReason =
   | { type: "unreadable-secrets"; errors: readonly unknown[] }
   /** Some steps of setting up the store failed. */
   | { type: "setup-failed" }
+  /**
+   * A copy or a rotation left versions undone: `conflicts` the destination holds with other
+   * content, `errors` those that failed.
+   */
+  | { type: "versions-not-done"; conflicts: number; errors: readonly unknown[] }
   /** A CI-runner format (`github`) has no file to append to: no `-o` and its variable unset. */
   | { type: "no-runner-file"; runner: string };

@@ -19,12 +19,6 @@ export interface StoredSecret extends SealedValue {
   binary?: boolean;
 }
 
-/** Whether two stored versions hold the same fields (a missing binary mark is text). */
-export function sameStoredSecret(a: StoredSecret, b: StoredSecret): boolean {
-  return a.key === b.key && a.hmac === b.hmac && a.contents === b.contents &&
-    a.digest === b.digest && a.comment === b.comment && Boolean(a.binary) === Boolean(b.binary);
-}
-
 /** A version as a listing reports it, with what is stored beside its value. */
 export interface VersionDetails extends VersionEntry {
   comment?: string;

@@ -1,6 +1,7 @@
 /**
  * AWS KMS as the key provider: `GenerateDataKey` of 64 bytes and `Decrypt`, both with the
- * encryption context and both pinned to the provider's key.
+ * encryption context and both pinned to the provider's key; for moving data keys between master
+ * keys, `Encrypt` of a given data key and `ReEncrypt` from this key to another.
  *
  * @module
  */
@@ -9,11 +10,19 @@ import { awsErrorCode, describeAwsError, noCredentials } from "../aws/errors.ts"
 import { DEFAULT_KMS_KEY } from "../config/config.ts";
 import type { EncryptionContext } from "../core/context.ts";
 import { Creds3Error, KeyProviderError } from "../core/errors.ts";
-import type { DataKey, KeyProvider, SetupKeyProvider } from "../core/key_provider.ts";
+import type {
+  DataKey,
+  KeyProvider,
+  ReEncryptKeyProvider,
+  SetupKeyProvider,
+  WrapKeyProvider,
+} from "../core/key_provider.ts";
 
 /** A key provider over one KMS key and one KMS client. */
-export class KmsKeyProvider implements KeyProvider, SetupKeyProvider {
+export class KmsKeyProvider
+  implements KeyProvider, SetupKeyProvider, WrapKeyProvider, ReEncryptKeyProvider {
   readonly description: string;
+  #arn?: Promise<string>;
 
   constructor(readonly client: KMSClient, readonly keyId: string = DEFAULT_KMS_KEY) {
     this.description = `kms:${keyId}`;
@@ -44,20 +53,7 @@ export class KmsKeyProvider implements KeyProvider, SetupKeyProvider {
       }
       return { plaintext: out.Plaintext, wrapped: out.CiphertextBlob };
     } catch (e) {
-      if (e instanceof Creds3Error) throw e;
-      const code = awsErrorCode(e);
-      throw new KeyProviderError(
-        `KMS GenerateDataKey with key '${this.keyId}' failed: ${describeAwsError(e)}`,
-        {
-          reason: noCredentials(e)
-            ? { type: "no-credentials" }
-            : code === "NotFoundException"
-            ? { type: "no-such-key", key: this.keyId }
-            : undefined,
-          code,
-          cause: e,
-        },
-      );
+      throw this.#useError("GenerateDataKey", this.keyId, e);
     }
   }
 
@@ -79,24 +75,129 @@ export class KmsKeyProvider implements KeyProvider, SetupKeyProvider {
       if (!out.Plaintext) throw new KeyProviderError("KMS Decrypt returned no key");
       return out.Plaintext;
     } catch (e) {
-      if (e instanceof Creds3Error) throw e;
-      const code = awsErrorCode(e);
-      if (wrappedUnderAnotherKey(e)) {
-        throw new KeyProviderError(
-          `The data key was wrapped under a different KMS key than '${this.keyId}' (KMS: ${code})`,
-          { reason: { type: "wrong-kms-key", key: this.keyId }, code, cause: e },
-        );
-      }
-      throw new KeyProviderError(`KMS Decrypt failed: ${describeAwsError(e)}`, {
-        reason: noCredentials(e)
-          ? { type: "no-credentials" }
-          : code === "InvalidCiphertextException"
-          ? { type: "context-mismatch", contextGiven: Object.keys(context).length > 0 }
-          : undefined,
-        code,
-        cause: e,
-      });
+      throw this.#unwrapError("Decrypt", e, context);
     }
+  }
+
+  /** The error of a `Decrypt` or `ReEncrypt` of a data key under this key. */
+  #unwrapError(action: string, e: unknown, context: EncryptionContext): Error {
+    if (e instanceof Creds3Error) return e;
+    const code = awsErrorCode(e);
+    if (wrappedUnderAnotherKey(e)) {
+      return new KeyProviderError(
+        `The data key was wrapped under a different KMS key than '${this.keyId}' (KMS: ${code})`,
+        { reason: { type: "wrong-kms-key", key: this.keyId }, code, cause: e },
+      );
+    }
+    return new KeyProviderError(`KMS ${action} failed: ${describeAwsError(e)}`, {
+      reason: noCredentials(e)
+        ? { type: "no-credentials" }
+        : code === "InvalidCiphertextException"
+        ? { type: "context-mismatch", contextGiven: Object.keys(context).length > 0 }
+        : undefined,
+      code,
+      cause: e,
+    });
+  }
+
+  /** Wraps a given data key under this key with `Encrypt`, bound to `context`. */
+  async wrapDataKey(plaintext: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
+    const { EncryptCommand } = await import("@aws-sdk/client-kms");
+    try {
+      const out = await this.client.send(
+        new EncryptCommand({
+          KeyId: this.keyId,
+          Plaintext: plaintext,
+          EncryptionContext: { ...context },
+        }),
+      );
+      if (!out.CiphertextBlob) throw new KeyProviderError("KMS Encrypt returned no ciphertext");
+      return out.CiphertextBlob;
+    } catch (e) {
+      throw this.#useError("Encrypt", this.keyId, e);
+    }
+  }
+
+  /**
+   * Moves a data key from this key to `destination`'s with `ReEncrypt`, so that it never leaves
+   * KMS: `SourceKeyId` pinned to this key, the same encryption context on both sides. Only when
+   * `destination` is a KMS key reached through the same client (the same region, endpoint and
+   * credentials): otherwise `undefined`. The key KMS says it unwrapped with must be this one,
+   * for a service that would not pin `SourceKeyId` (this costs one `DescribeKey` per run for an
+   * alias).
+   */
+  async reEncrypt(
+    wrapped: Uint8Array,
+    context: EncryptionContext,
+    destination: KeyProvider,
+  ): Promise<Uint8Array | undefined> {
+    if (!(destination instanceof KmsKeyProvider) || destination.client !== this.client) {
+      return undefined;
+    }
+    const { ReEncryptCommand } = await import("@aws-sdk/client-kms");
+    let out;
+    try {
+      out = await this.client.send(
+        new ReEncryptCommand({
+          CiphertextBlob: wrapped,
+          SourceKeyId: this.keyId,
+          SourceEncryptionContext: { ...context },
+          DestinationKeyId: destination.keyId,
+          DestinationEncryptionContext: { ...context },
+        }),
+      );
+    } catch (e) {
+      if (awsErrorCode(e) === "NotFoundException" || awsErrorCode(e) === "DisabledException") {
+        throw destination.#useError("ReEncrypt", destination.keyId, e);
+      }
+      throw this.#unwrapError("ReEncrypt", e, context);
+    }
+    if (!out.CiphertextBlob) throw new KeyProviderError("KMS ReEncrypt returned no ciphertext");
+    if (!await this.#isThisKey(out.SourceKeyId)) {
+      throw new KeyProviderError(
+        `The data key was wrapped under a different KMS key than '${this.keyId}'`,
+        { reason: { type: "wrong-kms-key", key: this.keyId } },
+      );
+    }
+    return out.CiphertextBlob;
+  }
+
+  /** Whether a key ARN KMS answered with is this provider's key. */
+  async #isThisKey(arn: string | undefined): Promise<boolean> {
+    if (arn === undefined) return false;
+    const id = this.keyId;
+    if (id.startsWith("arn:") && id.includes(":key/")) return arn === id;
+    if (!id.startsWith("arn:") && !id.startsWith("alias/")) return arn.endsWith(`:key/${id}`);
+    this.#arn ??= this.#describeArn();
+    return arn === await this.#arn;
+  }
+
+  /** The ARN of the key an alias names, from `DescribeKey` (asked once). */
+  async #describeArn(): Promise<string> {
+    const { DescribeKeyCommand } = await import("@aws-sdk/client-kms");
+    try {
+      const out = await this.client.send(new DescribeKeyCommand({ KeyId: this.keyId }));
+      const arn = out.KeyMetadata?.Arn;
+      if (!arn) throw new KeyProviderError("KMS DescribeKey returned no key ARN");
+      return arn;
+    } catch (e) {
+      throw this.#useError("DescribeKey", this.keyId, e);
+    }
+  }
+
+  /** The error of a request that uses `key` (not one that unwraps a data key). */
+  #useError(action: string, key: string, e: unknown): Error {
+    if (e instanceof Creds3Error) return e;
+    const code = awsErrorCode(e);
+    return new KeyProviderError(`KMS ${action} with key '${key}' failed: ${describeAwsError(e)}`, {
+      reason: noCredentials(e)
+        ? { type: "no-credentials" }
+        : code === "NotFoundException"
+        ? { type: "no-such-key", key }
+        : undefined,
+      code,
+      cause: e,
+    });
   }
 }
 

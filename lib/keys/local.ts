@@ -11,7 +11,12 @@
 import { dirname } from "../core/paths.ts";
 import { canonicalContext, type EncryptionContext } from "../core/context.ts";
 import { KeyProviderError, NotFoundError, osErrorCode } from "../core/errors.ts";
-import type { DataKey, KeyProvider, SetupKeyProvider } from "../core/key_provider.ts";
+import type {
+  DataKey,
+  KeyProvider,
+  SetupKeyProvider,
+  WrapKeyProvider,
+} from "../core/key_provider.ts";
 
 const MAGIC = new TextEncoder().encode("C3L1");
 const MASTER_KEY_BYTES = 32;
@@ -119,7 +124,7 @@ export async function importMasterKey(
 }
 
 /** A key provider over a local master key file. The file is read once, on first use. */
-export class LocalKeyProvider implements KeyProvider, SetupKeyProvider {
+export class LocalKeyProvider implements KeyProvider, SetupKeyProvider, WrapKeyProvider {
   readonly description: string;
   #key?: Promise<CryptoKey>;
 
@@ -144,21 +149,36 @@ export class LocalKeyProvider implements KeyProvider, SetupKeyProvider {
   }
 
   async generateDataKey(context: EncryptionContext): Promise<DataKey> {
-    const key = await this.#masterKey();
     const plaintext = crypto.getRandomValues(new Uint8Array(DATA_KEY_BYTES));
+    try {
+      return { plaintext, wrapped: await this.wrapDataKey(plaintext, context) };
+    } catch (e) {
+      plaintext.fill(0);
+      throw e;
+    }
+  }
+
+  /** Wraps a given 64-byte data key under the master key with AES-256-GCM, bound to `context`. */
+  async wrapDataKey(plaintext: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
+    if (plaintext.length !== DATA_KEY_BYTES) {
+      throw new KeyProviderError(
+        `A data key is ${DATA_KEY_BYTES} bytes, not ${plaintext.length}`,
+      );
+    }
+    const key = await this.#masterKey();
     const iv = crypto.getRandomValues(new Uint8Array(NONCE_BYTES));
     const sealed = new Uint8Array(
       await crypto.subtle.encrypt(
         { name: "AES-GCM", iv, additionalData: canonicalContext(context) },
         key,
-        plaintext,
+        plaintext as Uint8Array<ArrayBuffer>,
       ),
     );
     const wrapped = new Uint8Array(MAGIC.length + NONCE_BYTES + sealed.length);
     wrapped.set(MAGIC, 0);
     wrapped.set(iv, MAGIC.length);
     wrapped.set(sealed, MAGIC.length + NONCE_BYTES);
-    return { plaintext, wrapped };
+    return wrapped;
   }
 
   async decryptDataKey(wrapped: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {

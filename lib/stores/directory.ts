@@ -4,19 +4,20 @@
  * `/`-separated segment of the name a folder (see ./directory/layout.ts for the layout, and how
  * names become file names valid on every OS). Files are 0600, folders 0700; new versions are
  * written to a temporary file and then hard-linked into place, which fails if the version
- * exists, so two writers can never both win and a reader never sees a half-written file.
+ * exists, so two writers can never both win and a reader never sees a half-written file. Key
+ * rotation replaces a version's file by renaming a new one over it (see `replaceKey`).
  *
- * Versions stored in the earlier layout (`<dir>/<name>/<version>`) are read, listed and
- * deleted where they are; new versions are always written in the current layout.
+ * Versions stored in the earlier layout (`<dir>/<name>/<version>`) are read, listed, re-wrapped
+ * and deleted where they are; new versions are always written in the current layout.
  *
  * A symbolic link below the root is never followed: an operation that meets one fails with a
  * `StoreError` naming it. The root itself may be a link.
  *
  * @module
  */
-import { resolve } from "../core/paths.ts";
+import { dirname, resolve } from "../core/paths.ts";
+import { sameStored, versionChanged } from "../core/same_stored.ts";
 import {
-  IntegrityError,
   NotFoundError,
   osErrorCode,
   StoreError,
@@ -24,22 +25,35 @@ import {
   VersionExistsError,
 } from "../core/errors.ts";
 import type { VersionEntry } from "../core/names.ts";
-import type { ListOptions, SetupStep, SetupStore, Store, StoredSecret } from "../core/store.ts";
+import type {
+  ListOptions,
+  RewrapStore,
+  SetupStep,
+  SetupStore,
+  Store,
+  StoredSecret,
+} from "../core/store.ts";
 import {
   currentPath,
   decodeComponent,
   earlierPath,
   isEarlierVersionFile,
 } from "./directory/layout.ts";
-import { linkNewFile, lstatOrMissing, readFileText } from "./directory/files.ts";
+import {
+  type FileText,
+  linkNewFile,
+  lstatOrMissing,
+  readFileWithInfo,
+  replaceFile,
+  sameFile,
+} from "./directory/files.ts";
 import { listVersions } from "./directory/listing.ts";
 import { refuseCaseVariants } from "./directory/case_variants.ts";
+import { parseRecord, recordBytes } from "./directory/record.ts";
 import { StoreTree } from "./directory/tree.ts";
 
-const FIELDS = ["contents", "key", "hmac", "digest"] as const;
-
 /** A store in a local directory. */
-export class DirectoryStore implements Store, SetupStore {
+export class DirectoryStore implements Store, SetupStore, RewrapStore {
   readonly root: string;
   readonly description: string;
   readonly #tree: StoreTree;
@@ -86,13 +100,23 @@ export class DirectoryStore implements Store, SetupStore {
   }
 
   async read(name: string, version: string): Promise<StoredSecret> {
-    let text: string | undefined;
+    const found = await this.#find(name, version);
+    return parseRecord(found.file.text, name, version);
+  }
+
+  /**
+   * The file of a version, where it is (the current layout, else the earlier one), read; a
+   * version that is not there is a `NotFoundError`.
+   */
+  async #find(name: string, version: string): Promise<{ path: string; file: FileText }> {
     for (const rel of this.#places(name, version)) {
+      let read: FileText | undefined;
+      let path: string | undefined;
       try {
-        const path = await this.#tree.locate(rel);
-        const read = path === undefined ? undefined : await readFileText(path);
-        if (read === "replaced") throw this.#tree.linkRefused(rel);
-        text = read;
+        path = await this.#tree.locate(rel);
+        const got = path === undefined ? undefined : await readFileWithInfo(path);
+        if (got === "replaced") throw this.#tree.linkRefused(rel);
+        read = got;
       } catch (e) {
         if (e instanceof StoreError) throw e;
         throw new StoreError(
@@ -100,53 +124,59 @@ export class DirectoryStore implements Store, SetupStore {
           { secret: { name, version }, code: osErrorCode(e) },
         );
       }
-      if (text !== undefined) break;
+      if (path !== undefined && read !== undefined) return { path, file: read };
     }
-    if (text === undefined) {
-      await this.#checkRoot();
-      throw new NotFoundError(`Version ${version} of '${name}' is not in ${this.description}`, {
-        secret: { name, version },
-      });
-    }
-    let data: Record<string, unknown>;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      throw new IntegrityError(`Version ${version} of '${name}' is not a valid stored secret`, {
-        secret: { name, version },
-      });
-    }
-    for (const field of FIELDS) {
-      if (typeof data?.[field] !== "string") {
-        throw new IntegrityError(`Version ${version} of '${name}' has no '${field}' field`, {
-          secret: { name, version },
-        });
-      }
-    }
-    const { contents, key, hmac, digest, comment, binary } = data as unknown as StoredSecret;
-    const malformed = comment !== undefined && typeof comment !== "string" ||
-      binary !== undefined && typeof binary !== "boolean";
-    if (malformed) {
-      const message = `Version ${version} of '${name}' has a malformed comment or binary field`;
-      throw new IntegrityError(message, { secret: { name, version } });
-    }
-    return {
-      contents,
-      key,
-      hmac,
-      digest,
-      ...(comment === undefined ? {} : { comment }),
-      ...(binary ? { binary } : {}),
+    await this.#checkRoot();
+    throw new NotFoundError(`Version ${version} of '${name}' is not in ${this.description}`, {
+      secret: { name, version },
+    });
+  }
+
+  /**
+   * Replaces the version's data key where the version is (see `RewrapStore`): the new record is
+   * written to a temporary file beside it, then renamed over it, so a reader sees the old
+   * version or the new one, never a missing or partial one. The version file is read, compared
+   * with `expected`, and read again just before the rename: it must still be the same file (the
+   * same inode) with the same text, else nothing is replaced and the version is reported
+   * changed. The last check and the rename are two system calls: a delete or another
+   * replacement of this version between them (in the same instant) is not seen, and the
+   * version is then back, or the other replacement lost; either way it holds one valid wrap of
+   * its one data key.
+   */
+  async replaceKey(
+    name: string,
+    version: string,
+    expected: StoredSecret,
+    key: string,
+  ): Promise<void> {
+    const { path, file } = await this.#find(name, version);
+    const current = parseRecord(file.text, name, version);
+    if (!sameStored(current, expected)) throw versionChanged(name, version);
+    const unchanged = async () => {
+      const again = await readFileWithInfo(path);
+      return typeof again === "object" && sameFile(file, again);
     };
+    let replaced: boolean;
+    try {
+      replaced = await replaceFile(
+        dirname(path),
+        path,
+        recordBytes({ ...current, key }),
+        unchanged,
+      );
+    } catch (e) {
+      throw new StoreError(
+        `Cannot replace the data key of version ${version} of '${name}': ${(e as Error).message}`,
+        { secret: { name, version }, code: osErrorCode(e) },
+      );
+    }
+    if (!replaced) throw versionChanged(name, version);
   }
 
   async create(name: string, version: string, secret: StoredSecret): Promise<void> {
     await this.#checkRoot();
     const [rel, earlier] = this.#places(name, version);
-    const { contents, key, hmac, digest, comment } = secret;
-    const binary = secret.binary || undefined;
-    const record = { contents, key, hmac, digest, comment, binary };
-    const body = new TextEncoder().encode(JSON.stringify(record) + "\n");
+    const body = recordBytes(secret);
     await refuseCaseVariants(this.#tree, name, version);
     for (let attempt = 1;; attempt++) {
       try {

@@ -21,7 +21,8 @@
  */
 import { NotFoundError, VersionExistsError } from "../core/errors.ts";
 import type { VersionEntry } from "../core/names.ts";
-import type { ListOptions, Store, StoredSecret } from "../core/store.ts";
+import { sameStored, versionChanged } from "../core/same_stored.ts";
+import type { ListOptions, RewrapStore, Store, StoredSecret } from "../core/store.ts";
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -30,7 +31,7 @@ export interface MemoryStoreOptions {
 }
 
 /** A {@link Store} that keeps every version in a map, create-only like the others. */
-export class MemoryStore implements Store {
+export class MemoryStore implements Store, RewrapStore {
   readonly description = "memory:";
   readonly #objects = new Map<string, { secret: StoredSecret; entry: VersionEntry }>();
   readonly #now: () => Date;
@@ -48,7 +49,7 @@ export class MemoryStore implements Store {
   }
 
   read(name: string, version: string): Promise<StoredSecret> {
-    const found = this.#objects.get(key(name, version));
+    const found = this.#objects.get(objectKey(name, version));
     if (!found) {
       return Promise.reject(
         new NotFoundError(`Version ${version} of '${name}' is not in ${this.description}`),
@@ -58,25 +59,41 @@ export class MemoryStore implements Store {
   }
 
   create(name: string, version: string, secret: StoredSecret): Promise<void> {
-    if (this.#objects.has(key(name, version))) {
+    if (this.#objects.has(objectKey(name, version))) {
       return Promise.reject(
         new VersionExistsError(`Version ${version} of '${name}' already exists`),
       );
     }
-    this.#objects.set(key(name, version), {
+    this.#objects.set(objectKey(name, version), {
       secret: { ...secret },
       entry: { name, version, modified: this.#now() },
     });
     return Promise.resolve();
   }
 
+  /** Replaces the data key at once when the version holds exactly `expected` (see RewrapStore). */
+  replaceKey(name: string, version: string, expected: StoredSecret, key: string): Promise<void> {
+    const found = this.#objects.get(objectKey(name, version));
+    const secret = { name, version };
+    if (!found) {
+      return Promise.reject(
+        new NotFoundError(`Version ${version} of '${name}' is not in ${this.description}`, {
+          secret,
+        }),
+      );
+    }
+    if (!sameStored(found.secret, expected)) return Promise.reject(versionChanged(name, version));
+    found.secret = { ...found.secret, key };
+    return Promise.resolve();
+  }
+
   remove(entries: readonly VersionEntry[]): Promise<void> {
-    for (const { name, version } of entries) this.#objects.delete(key(name, version));
+    for (const { name, version } of entries) this.#objects.delete(objectKey(name, version));
     return Promise.resolve();
   }
 }
 
 /** The object key of a version, as the other stores lay it out. */
-function key(name: string, version: string): string {
+function objectKey(name: string, version: string): string {
   return `${name}/${version}`;
 }

@@ -55,6 +55,27 @@ def _locked_put_object(self, *args, **kwargs):
     with _put_lock:
         return _put_object(self, *args, **kwargs)
 S3Response.put_object = _locked_put_object
+# S3 copies an object only if its ETag matches x-amz-copy-source-if-match (412 otherwise); moto
+# checks only x-amz-copy-source-if-none-match. The check, under the same lock as the writes,
+# gives moto the conditional copy that key rotation relies on.
+if not hasattr(S3Response, "copy_object"):
+    sys.exit("moto: S3Response.copy_object not found, cannot make conditional copies")
+from urllib.parse import unquote as _unquote, urlparse as _urlparse
+from moto.s3.exceptions import PreconditionFailed as _PreconditionFailed
+_copy_object = S3Response.copy_object
+def _checked_copy_object(self, *args, **kwargs):
+    with _put_lock:
+        wanted = self.headers.get("x-amz-copy-source-if-match")
+        if wanted is not None:
+            source = self.headers.get("x-amz-copy-source")
+            if isinstance(source, bytes):
+                source = source.decode("utf-8")
+            bucket, key = _unquote(_urlparse(source).path).lstrip("/").split("/", 1)
+            found = self.backend.get_object(bucket, key)
+            if found is not None and wanted.strip('"') != found.etag.strip('"'):
+                raise _PreconditionFailed("x-amz-copy-source-If-Match")
+        return _copy_object(self, *args, **kwargs)
+S3Response.copy_object = _checked_copy_object
 `;
 
 // Takes the server's own overhead off every request; moto's S3, KMS and STS code answers as

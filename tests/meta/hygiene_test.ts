@@ -13,7 +13,7 @@ import { fromBase64, toBase64, toHex } from "../../lib/core/encoding.ts";
 import { LocalKeyProvider } from "../../lib/keys/local.ts";
 import { type Fields, localBackend, motoBackend } from "../helpers/backends.ts";
 import { runCli } from "../helpers/cli.ts";
-import { awsEnv, kmsClient } from "../helpers/moto.ts";
+import { awsEnv, createKmsKey, kmsClient, uniqueName } from "../helpers/moto.ts";
 import { type FaultOptions, startProxy } from "../helpers/proxy.ts";
 
 interface Backend {
@@ -29,6 +29,10 @@ interface Backend {
   faults?(options: FaultOptions | undefined): void;
   /** A key spec that does not work. */
   badKey: string;
+  /** Where copy `n` of the store goes (made by `setup` where it needs to be). */
+  copyTo(dir: string, n: number): string;
+  /** A second master key, made, as `-k` takes it. */
+  secondKey(dir: string): Promise<string>;
   cleanup(): Promise<void>;
 }
 
@@ -40,6 +44,13 @@ async function localHygiene(): Promise<Backend> {
     credentials: [],
     dataKey: (fields, context) => keys.decryptDataKey(fromBase64(fields.key), context),
     badKey: `local:${b.home}/no-such.key`,
+    copyTo: (dir, n) => `file:${dir}/copy${n}`,
+    async secondKey(dir) {
+      const key = `local:${dir}/second.key`;
+      const made = await runCli(["setup", "--create-key", "-k", key], { env: b.env });
+      strictEqual(made.code, 0, made.stderr);
+      return key;
+    },
   };
 }
 
@@ -71,6 +82,12 @@ async function motoHygiene(): Promise<Backend> {
     },
     faults: (faults) => proxy.setOptions({ faults }),
     badKey: "alias/no-such-key",
+    copyTo: (_dir, n) => `${b.bucket}/copy${n}/`,
+    async secondKey() {
+      const alias = `alias/${uniqueName("creds3-hygiene-second")}`;
+      await createKmsKey(b.url, alias);
+      return alias;
+    },
     async cleanup() {
       kms.destroy();
       await proxy.stop();
@@ -175,6 +192,26 @@ for (const makeBackend of [localHygiene, motoHygiene]) {
       await ok0(["exec", "hyg/one", "--", "true"]);
       const child = await cli(["exec", "hyg/one", "--", "sh", "-c", "exit 3"]);
       strictEqual(child.code, 3);
+      // Copies and a rotation: data keys move between master keys (inside KMS, or unwrapped and
+      // wrapped by the local key), and none is ever printed.
+      const [copyTo, rewrapped] = [b.copyTo(dir, 1), b.copyTo(dir, 2)];
+      for (const to of [copyTo, rewrapped]) {
+        if (to.startsWith("file:")) await ok0(["setup", "-l", to]);
+      }
+      const second = await b.secondKey(dir);
+      const source = b.env.CREDS3_LOCATION;
+      strictEqual((await ok0(["copy", source, copyTo, "hyg/*"])).stderr.includes("Copied 7"), true);
+      await ok0(["copy", source, copyTo, "hyg/*", "--dry-run"]);
+      // Partly done (hyg/two needs its context): what was done is listed on stdout.
+      for (
+        const args of [
+          ["copy", source, rewrapped, "hyg/*", "--to-key", second],
+          ["rewrap", "hyg/*", "-l", copyTo, "--to-key", second],
+        ]
+      ) strictEqual((await cli(args)).code, 1, args.join(" "));
+      await ok0(["rewrap", "hyg/*", "-l", copyTo, "--to-key", second, "--skip-errors"]);
+      await ok0(["rewrap", "hyg/two", "env=prod", "-l", copyTo, "--to-key", second]);
+      await ok0(["getall", "--skip-errors", "-l", copyTo, "-k", second]);
 
       // Error paths, each with --debug.
       await fails(["get", "hyg/two"]);
@@ -213,6 +250,17 @@ for (const makeBackend of [localHygiene, motoHygiene]) {
               ["put", "hyg/x", values.two, "env=prod"],
             ],
             [{ rate: 1, kinds: ["hang"], hangMs: 5000 }, ["get", "hyg/two", "env=prod"]],
+            [
+              { rate: 1, kinds: ["kms-500"], ops: ["kms:ReEncrypt"] },
+              [
+                "copy",
+                b.env.CREDS3_LOCATION,
+                `${b.env.CREDS3_LOCATION}/copy-2/`,
+                "hyg/*",
+                "--to-key",
+                b.env.CREDS3_KEY,
+              ],
+            ],
           ] as [FaultOptions, string[]][]
         ) {
           b.faults(faults);

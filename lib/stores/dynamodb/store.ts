@@ -24,7 +24,7 @@ import type {
   StoredVersion,
   VersionDetails,
 } from "../../core/store.ts";
-import { sameStoredSecret } from "../../core/store.ts";
+import { sameStored } from "../../core/same_stored.ts";
 import { tableError } from "./errors.ts";
 import {
   ATTRIBUTE,
@@ -206,7 +206,7 @@ export class DynamoDbStore
   async #holds(name: string, version: string, secret: StoredSecret): Promise<boolean> {
     const item = await this.#get(name, version);
     if (!item) return false;
-    return sameStoredSecret(fromItem(item), secret);
+    return sameStored(fromItem(item), secret);
   }
 
   async remove(entries: readonly VersionEntry[]): Promise<void> {

@@ -20,6 +20,7 @@ import { mapSettled } from "../../core/pool.ts";
 import type {
   DescribeStore,
   ListOptions,
+  RewrapStore,
   SetupOptions,
   SetupStep,
   SetupStore,
@@ -27,8 +28,10 @@ import type {
   StoredSecret,
   VersionDetails,
 } from "../../core/store.ts";
-import { sameStoredSecret, splitKey } from "../../core/store.ts";
+import { splitKey } from "../../core/store.ts";
 import { detailsFromMetadata, fromMetadata, toMetadata } from "./metadata.ts";
+import { sameStored, versionChanged } from "../../core/same_stored.ts";
+import { copyOntoItself } from "./copy_onto_itself.ts";
 
 const DELETE_BATCH = 1000;
 
@@ -43,8 +46,10 @@ export interface S3StoreOptions {
 }
 
 /** A store in an S3 bucket, under an optional prefix (empty or ending with `/`). */
-export class S3Store implements Store, SetupStore, DescribeStore {
+export class S3Store implements Store, SetupStore, DescribeStore, RewrapStore {
   readonly description: string;
+  /** What {@linkcode read} returned, with the ETag it was read with (for `replaceKey`). */
+  readonly #read = new WeakMap<StoredSecret, { etag: string; fields: StoredSecret }>();
 
   constructor(
     readonly client: S3Client,
@@ -104,6 +109,11 @@ export class S3Store implements Store, SetupStore, DescribeStore {
   }
 
   async read(name: string, version: string): Promise<StoredSecret> {
+    return (await this.#get(name, version)).stored;
+  }
+
+  /** One GetObject: the version's fields, remembered with the ETag they were read with. */
+  async #get(name: string, version: string): Promise<{ stored: StoredSecret; etag?: string }> {
     const { GetObjectCommand } = await import("@aws-sdk/client-s3");
     let out;
     try {
@@ -114,7 +124,55 @@ export class S3Store implements Store, SetupStore, DescribeStore {
       this.#failRead("GetObject", name, version, e);
     }
     const contents = (await out.Body?.transformToString("utf-8")) ?? "";
-    return fromMetadata(contents, out.Metadata ?? {}, { name, version });
+    const stored = fromMetadata(contents, out.Metadata ?? {}, { name, version });
+    if (out.ETag) this.#read.set(stored, { etag: out.ETag, fields: { ...stored } });
+    return { stored, etag: out.ETag };
+  }
+
+  /**
+   * Replaces the version's data key with a copy of the object onto itself that replaces its
+   * metadata (`CopyObject`, `MetadataDirective: REPLACE`), guarded by `x-amz-copy-source-if-match`
+   * with the ETag the object had when `expected` was read (see RewrapStore): S3 answers 412 when
+   * the object was replaced since, and nothing is written. `expected` as {@linkcode read}
+   * returned it costs no other request; otherwise the object is read again for its ETag. The
+   * ETag follows the body: a change of the metadata alone (another rotation at the same time) is
+   * not seen by the condition, and the last of the two wins, each a valid wrap of the same data
+   * key. In a versioned bucket the object as it was stays as a noncurrent version.
+   */
+  async replaceKey(
+    name: string,
+    version: string,
+    expected: StoredSecret,
+    key: string,
+  ): Promise<void> {
+    const known = this.#read.get(expected);
+    let etag = known && sameStored(known.fields, expected) ? known.etag : undefined;
+    if (etag === undefined) {
+      const current = await this.#get(name, version);
+      if (!sameStored(current.stored, expected)) throw versionChanged(name, version);
+      etag = current.etag;
+    }
+    if (etag === undefined) {
+      throw new StoreError(
+        `S3 gave no ETag for version ${version} of '${name}', so its data key cannot be replaced`,
+        { secret: { name, version } },
+      );
+    }
+    try {
+      await copyOntoItself(this.client, {
+        bucket: this.bucket,
+        key: `${this.prefix}${name}/${version}`,
+        etag,
+        metadata: toMetadata({ ...expected, key }),
+        compatible: this.options.compatible,
+      });
+    } catch (e) {
+      if (httpStatus(e) === 412 || awsErrorCode(e) === "PreconditionFailed") {
+        throw versionChanged(name, version);
+      }
+      this.#failRead("CopyObject", name, version, e);
+    }
+    this.#read.delete(expected);
   }
 
   /** A missing object is a NotFoundError; anything else fails as {@link #fail} says. */
@@ -212,7 +270,7 @@ export class S3Store implements Store, SetupStore, DescribeStore {
       }
       throw e;
     }
-    return sameStoredSecret(stored, secret);
+    return sameStored(stored, secret);
   }
 
   async remove(entries: readonly VersionEntry[]): Promise<void> {

@@ -14,6 +14,11 @@
  * | `history NAME`       | 1 ListObjectsV2 + 1 HeadObject per version      |
  * | `prune PATTERN`      | ceil(objects/1000) ListObjectsV2 + ceil(deleted/1000) DeleteObjects |
  * | `put -c`, `put --binary` | as `put`                                    |
+ * | `copy` (as they are) | 2 ListObjectsV2 + N GetObject + N PutObject     |
+ * | `copy` again         | 2 ListObjectsV2 + 2N GetObject                  |
+ * | `copy --to-key` (one KMS client) | as `copy` + N ReEncrypt + 1 DescribeKey |
+ * | `copy --to-key` (another region) | as `copy` + N Decrypt + N Encrypt     |
+ * | `rewrap --to-key`    | 1 ListObjectsV2 + N GetObject + N ReEncrypt + 1 DescribeKey + N CopyObject |
  *
  * and no STS call when the location is given. On a credstash table (`-l dynamodb:TABLE`):
  *
@@ -33,13 +38,15 @@
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { BatchWriteItemCommand } from "@aws-sdk/client-dynamodb";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateAliasCommand, CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { CredentialStore, KmsKeyProvider, S3Store } from "../../../mod.ts";
 import { mapSettled } from "../../../lib/core/pool.ts";
 import { motoBucketAndKey } from "../../helpers/backends.ts";
 import { runCli } from "../../helpers/cli.ts";
 import {
   awsEnv,
+  clientConfig,
   createCredstashTable,
   createKmsKey,
   dynamodbClient,
@@ -503,5 +510,132 @@ Deno.test("requests: a storm of 5xx on many reads: every secret keeps its own at
       "s3:GetObject": N + injected,
       "kms:Decrypt": N,
     });
+  });
+});
+
+/** A bucket and a KMS key (alias) in `region` on moto, made straight on moto. */
+async function inRegion(region: string): Promise<{ bucket: string; alias: string }> {
+  const url = await motoUrl();
+  const bucket = uniqueName("creds3-requests-eu");
+  const alias = `alias/${uniqueName("creds3-requests-eu")}`;
+  const s3 = new S3Client({ ...clientConfig(url), region });
+  const { forcePathStyle: _, ...kmsConfig } = clientConfig(url);
+  const kms = new KMSClient({ ...kmsConfig, region });
+  try {
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: bucket,
+        CreateBucketConfiguration: { LocationConstraint: region as "eu-west-1" },
+      }),
+    );
+    const key = await kms.send(new CreateKeyCommand({}));
+    await kms.send(
+      new CreateAliasCommand({ AliasName: alias, TargetKeyId: key.KeyMetadata!.KeyId! }),
+    );
+  } finally {
+    s3.destroy();
+    kms.destroy();
+  }
+  return { bucket, alias };
+}
+
+Deno.test("requests: copy reads and creates each version; with --to-key KMS moves each data key itself (ReEncrypt), or across regions unwraps and wraps; rewrap copies each object onto itself", async () => {
+  await withFixture(async (f) => {
+    const l = ["-l", f.bucket];
+    await requestsOf(f, ["put", ...l, "db/a", "made-up-a", "env=prod"]);
+    await requestsOf(f, ["put", ...l, "db/b", "made-up-b1", "env=prod"]);
+    await requestsOf(f, ["put", ...l, "-a", "db/b", "made-up-b2", "env=prod"]);
+    const asIs = (await motoBucketAndKey("creds3-requests-to")).bucket;
+    deepStrictEqual(await requestsOf(f, ["copy", f.bucket, asIs]), {
+      "s3:ListObjectsV2": 2,
+      "s3:GetObject": 3,
+      "s3:PutObject": 3,
+    });
+    // Nothing to copy: each version compared, still no KMS request.
+    deepStrictEqual(await requestsOf(f, ["copy", f.bucket, asIs]), {
+      "s3:ListObjectsV2": 2,
+      "s3:GetObject": 6,
+    });
+
+    const { bucket: rewrapped, alias: next } = await motoBucketAndKey("creds3-requests-to");
+    const toKey = ["--to-key", next, "env=prod"];
+    deepStrictEqual(await requestsOf(f, ["copy", f.bucket, rewrapped, ...toKey]), {
+      "s3:ListObjectsV2": 2,
+      "s3:GetObject": 3,
+      "s3:PutObject": 3,
+      // The data keys never leave KMS; the alias's key ARN is looked up once, to check the key
+      // KMS says it unwrapped with.
+      "kms:ReEncrypt": 3,
+      "kms:DescribeKey": 1,
+    });
+    const newEnv = { ...f.env, CREDS3_KEY: next };
+    const read = await runCli(["get", "-l", rewrapped, "db/b", "env=prod"], { env: newEnv });
+    strictEqual(read.stdout, "made-up-b2\n", read.stderr);
+
+    // Another region: its KMS client is another, so the data key is unwrapped and wrapped.
+    const eu = await inRegion("eu-west-1");
+    const crossRegion = ["copy", f.bucket, eu.bucket, "--to-region", "eu-west-1"];
+    deepStrictEqual(await requestsOf(f, [...crossRegion, "--to-key", eu.alias, "env=prod"]), {
+      "s3:ListObjectsV2": 2,
+      "s3:GetObject": 3,
+      "s3:PutObject": 3,
+      "kms:Decrypt": 3,
+      "kms:Encrypt": 3,
+    });
+    // Other credentials for the destination (--to-profile): another KMS client, so the data key
+    // is unwrapped and wrapped even in one region.
+    const dir = await Deno.makeTempDir({ prefix: "creds3-requests-profile-" });
+    try {
+      await Deno.writeTextFile(`${dir}/config`, "[profile dr]\nregion = us-east-1\n");
+      await Deno.writeTextFile(
+        `${dir}/credentials`,
+        "[dr]\naws_access_key_id = dr-made-up\naws_secret_access_key = dr-made-up-secret\n",
+      );
+      const other = (await motoBucketAndKey("creds3-requests-to")).bucket;
+      f.proxy.resetCounts();
+      const profiled = await runCli(["copy", f.bucket, other, "--to-profile", "dr", ...toKey], {
+        env: {
+          ...f.env,
+          AWS_CONFIG_FILE: `${dir}/config`,
+          AWS_SHARED_CREDENTIALS_FILE: `${dir}/credentials`,
+        },
+      });
+      strictEqual(profiled.code, 0, profiled.stderr);
+      deepStrictEqual(f.proxy.counts(), {
+        "s3:ListObjectsV2": 2,
+        "s3:GetObject": 3,
+        "s3:PutObject": 3,
+        "kms:Decrypt": 3,
+        "kms:Encrypt": 3,
+      });
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+
+    const euEnv = { ...f.env, CREDS3_KEY: eu.alias };
+    const euRead = await runCli(["get", "-l", eu.bucket, "-r", "eu-west-1", "db/a", "env=prod"], {
+      env: euEnv,
+    });
+    strictEqual(euRead.stdout, "made-up-a\n", euRead.stderr);
+
+    // Rotation in place of the copies as they were.
+    const rewrap = ["rewrap", "-l", asIs, ...toKey];
+    deepStrictEqual(await requestsOf(f, rewrap), {
+      "s3:ListObjectsV2": 1,
+      "s3:GetObject": 3,
+      "kms:ReEncrypt": 3,
+      "kms:DescribeKey": 1,
+      "s3:CopyObject": 3,
+    });
+    // Run again (one at a time, so that the order of tries is set): the first version tries
+    // the old key, then the new one; each after it is tried with the new key only.
+    deepStrictEqual(await requestsOf(f, [...rewrap, "--concurrency", "1"]), {
+      "s3:ListObjectsV2": 1,
+      "s3:GetObject": 3,
+      "kms:ReEncrypt": 4,
+      "kms:DescribeKey": 2,
+    });
+    const after = await runCli(["getall", "-l", asIs, "env=prod"], { env: newEnv });
+    deepStrictEqual(JSON.parse(after.stdout), { "db/a": "made-up-a", "db/b": "made-up-b2" });
   });
 });
