@@ -119,7 +119,8 @@ const UNREACHABLE_CODES = new Set([
   "TimeoutError",
 ]);
 
-function unreachable(error: unknown): boolean {
+/** Whether an error is one of a request that reached no server or got no answer. */
+export function unreachable(error: unknown): boolean {
   return error instanceof Creds3Error && UNREACHABLE_CODES.has(error.code ?? "");
 }
 
