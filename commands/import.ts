@@ -79,9 +79,10 @@ Examples:
     const source = file === "-" ? "standard input" : `'${file}'`;
     const format = call.options.format ?? (file === "-" ? undefined : formatOfPath(file));
     if (format === undefined) {
-      throw new UsageError(`Cannot tell the format of ${source} from its name`, {
-        reason: { type: "import-format-unknown" },
-      });
+      const problem = file === "-"
+        ? "The format of standard input must be given"
+        : `Cannot tell the format of ${source} from its name`;
+      throw new UsageError(problem, { reason: { type: "import-format-unknown" } });
     }
     const config = commandConfig(call.options);
     const text = await readInputText(file);

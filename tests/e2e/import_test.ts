@@ -260,7 +260,7 @@ for (const [label, make] of localAndMoto("creds3-import")) {
       deepStrictEqual([...bytes.stdout], [0, 1, 254, 255]);
       const before = await backend.snapshot();
       const refused: [string[], string | undefined, RegExp][] = [
-        [["import", "-"], "{}", /Cannot tell the format of standard input/],
+        [["import", "-"], "{}", /The format of standard input must be given/],
         [
           ["import", "secrets.txt"],
           undefined,
