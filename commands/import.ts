@@ -125,7 +125,9 @@ Examples:
         onProgress: progressReporter("storing secrets"),
       });
       printVersions(result.stored, (s) => `Stored '${s.name}' version ${s.version}`, 20);
-      for (const text of failureLines(result.failures)) printMessage(`creds3: error: ${text}`);
+      for (const text of failureLines(result.failures, "stored")) {
+        printMessage(`creds3: error: ${text}`);
+      }
       printMessage(
         `Imported ${source}: ${result.stored.length} stored, ${count("unchanged")} unchanged` +
           `${skipped}, ${result.failures.length} failed`,

@@ -100,9 +100,9 @@ const NAMED_IN_SUMMARY = 3;
  * One line per failure (`'NAME' version V: why`) when there are at most three; beyond that, one
  * line per error that several secrets met (a store that refuses connections fails every read
  * alike), counting them and naming three, so a dead endpoint gives a line per service, not one
- * per secret.
+ * per secret: `N secrets could not be VERB: why (names)`, the verb `read` unless given.
  */
-export function failureLines(failures: readonly Failure[]): string[] {
+export function failureLines(failures: readonly Failure[], verb = "read"): string[] {
   const causes = new Map<string, Failure[]>();
   for (const f of failures) {
     // Errors whose message names the secret are their own cause; the attempt count varies.
@@ -122,11 +122,11 @@ export function failureLines(failures: readonly Failure[]): string[] {
     const [first] = group;
     if (group.length <= NAMED_IN_SUMMARY) {
       const named = group.map((f) => secretLabel(f)).join(", ");
-      return `${group.length} secrets could not be read: ${first.error.message} (${named})`;
+      return `${group.length} secrets could not be ${verb}: ${first.error.message} (${named})`;
     }
     const named = group.slice(0, NAMED_IN_SUMMARY).map((f) => `'${f.name}'`).join(", ");
     const more = group.length - NAMED_IN_SUMMARY;
-    return `${group.length} secrets could not be read: ${first.error.message} (${named} and ${more} more)`;
+    return `${group.length} secrets could not be ${verb}: ${first.error.message} (${named} and ${more} more)`;
   });
 }
 

@@ -295,3 +295,39 @@ for (const [label, make] of localAndMoto("creds3-import")) {
     });
   });
 }
+
+Deno.test("local: import of many names lists twenty, then counts; problems likewise; names escaped", async () => {
+  await withStore(() => localBackend(), async (cli, backend) => {
+    const many = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`bulk/n${i}`, `v-${i}`]));
+    const stored = await cli.ok(["import", "-", "-f", "yaml"], exporter("yaml").render(many));
+    const lines = stored.stderr.split("\n").filter((l) => l !== "");
+    equal(lines.length, 22, stored.stderr);
+    ok(lines.slice(0, 20).every((l) => /^Stored 'bulk\/n\d+' version 1$/.test(l)));
+    equal(lines[20], "... and 5 more");
+    equal(lines[21], "Imported standard input: 25 stored, 0 unchanged, 0 failed");
+    // --dry-run lists every name it would store.
+    const changed = Object.fromEntries(Object.keys(many).map((name) => [name, "changed"]));
+    const dry = await cli.ok(["import", "-", "-f", "json", "--dry-run"], JSON.stringify(changed));
+    equal(dry.stderr.split("\n").filter((l) => l.startsWith("Would store ")).length, 25);
+    const before = await backend.snapshot();
+    const bad = Object.keys(many).map((name, i) => `${name},"${i}"x`).join("\n");
+    const refused = await cli.run(["import", "-", "-f", "csv"], `${bad}\n`);
+    equal(refused.code, 2);
+    // The first syntax error ends the reading: one problem.
+    match(refused.stderr, /^creds3: error: standard input line 1: text after the closing quote/);
+    const names = Array.from({ length: 23 }, (_, i) => `"bad*${i}": "x"`).join(",\n");
+    const manyProblems = await cli.run(["import", "-", "-f", "json"], `{\n${names}\n}`);
+    equal(manyProblems.code, 2);
+    const problemLines = manyProblems.stderr.split("\n").filter((l) => l !== "");
+    equal(problemLines.length, 23, manyProblems.stderr);
+    match(problemLines[0], /^creds3: error: standard input line 2: 'bad\*0': /);
+    equal(problemLines[20], "creds3: error: ... and 3 more problems");
+    equal(problemLines[21], "creds3: error: standard input has 23 problems");
+    // A name with control characters is shown escaped, never as raw terminal codes.
+    const escaped = await cli.run(["import", "-", "-f", "json"], '{"a\\u001b[2Jb\\u0007": "x"}');
+    equal(escaped.code, 2);
+    match(escaped.stderr, /'a\\x1b\[2Jb\\x07': credential name has a character other than/);
+    ok(!escaped.stderr.includes("\x07") && !escaped.stderr.includes("\x1b"));
+    deepStrictEqual(await backend.snapshot(), before);
+  });
+});
