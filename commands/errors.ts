@@ -242,6 +242,17 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
         (command === "exec"
           ? "fix the access, or select only readable secrets with a pattern"
           : "fix the access, or leave unreadable secrets out with --skip-errors");
+    case "binary-mismatch":
+      return reason.storedBinary
+        ? "import binary secrets with --binary, from a file of their own (e.g. export 'PATTERN' -f json)"
+        : "import it without --binary";
+    case "import-file-invalid":
+      return "nothing was stored: correct the file and import it again (docs/IMPORT.md)";
+    case "import-format-unknown":
+      return "name the format with -f json, yaml, csv, dotenv or shell";
+    case "secrets-not-stored":
+      return reason.errors.map((e) => errorHint(e, command)).find(Boolean) ??
+        "import the file again once the cause is fixed: what was stored is left as it is";
     case "setup-failed":
       return "the credentials need the setup policy: see 'creds3 policy setup'";
     case "versions-not-done":

@@ -15,6 +15,7 @@ import { getallCommand } from "./getall.ts";
 import { GLOBAL_OPTIONS } from "./global_options.ts";
 import { helpCommand } from "./help.ts";
 import { historyCommand } from "./history.ts";
+import { importCommand } from "./import.ts";
 import { keysCommand } from "./keys.ts";
 import { listCommand } from "./list.ts";
 import { policyCommand } from "./policy.ts";
@@ -44,6 +45,7 @@ export function buildProgram(): ProgramSpec {
       deleteCommand,
       pruneCommand,
       exportCommand,
+      importCommand,
       execCommand,
       copyCommand,
       rewrapCommand,

@@ -19,7 +19,8 @@ export const policyCommand = defineCommand({
     "setting up the store",
   arguments: [{
     name: "<role>",
-    description: "reader: get, getall, list, keys, history, export, exec; writer: also put; " +
+    description:
+      "reader: get, getall, list, keys, history, export, exec; writer: also put, import; " +
       "admin: also delete and prune; setup: create and harden the bucket and the key",
     choices: POLICY_ROLES,
   }, {

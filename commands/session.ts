@@ -5,7 +5,7 @@
  * @module
  */
 import type { Config } from "../lib/config/config.ts";
-import type { ReadFailure, ReadOptions, Secret } from "../lib/core/credential_store.ts";
+import type { ReadOptions, Secret } from "../lib/core/credential_store.ts";
 import { Creds3Error } from "../lib/core/errors.ts";
 import type { KeyProvider } from "../lib/core/key_provider.ts";
 import type { Opened } from "../lib/open.ts";
@@ -103,19 +103,39 @@ export async function readSecrets(
     ...options,
     onProgress: progressReporter("reading secrets"),
   });
+  reportReadFailures(failures, failures.length + secrets.length, options);
+  return secrets;
+}
+
+/** A secret that could not be read (or compared), and why. */
+export interface Failure {
+  readonly name: string;
+  readonly version?: string;
+  readonly error: Error;
+}
+
+/**
+ * Reports secrets that could not be read, by name with the reason, on stderr: as warnings that
+ * they were skipped with `skipErrors`, else as errors, and then fails saying what that means
+ * for the command (`outcome`, default "nothing was printed").
+ */
+export function reportReadFailures(
+  failures: readonly Failure[],
+  total: number,
+  options: { skipErrors?: boolean; outcome?: string },
+): void {
   for (const text of failureLines(failures)) {
     if (options.skipErrors) printWarning(`skipped ${text}`);
     else printMessage(`creds3: error: ${text}`);
   }
   if (failures.length > 0 && !options.skipErrors) {
     throw new Creds3Error(
-      `${failures.length} of ${failures.length + secrets.length} secrets could not be read; ${
+      `${failures.length} of ${total} secrets could not be read; ${
         options.outcome ?? "nothing was printed"
       }`,
       { reason: { type: "unreadable-secrets", errors: failures.map((f) => f.error) } },
     );
   }
-  return secrets;
 }
 
 /** How many secrets a summary names before "and N more". */
@@ -125,14 +145,10 @@ const NAMED_IN_SUMMARY = 3;
  * One line per failure (`'NAME' version V: why`) when there are at most three; beyond that, one
  * line per error that several secrets met (a store that refuses connections fails every read
  * alike), counting them and naming three, so a dead endpoint gives a line per service, not one
- * per secret.
+ * per secret: `N secrets could not be VERB: why (names)`, the verb `read` unless given.
  */
-export function failureLines(
-  failures: readonly ReadFailure[],
-  /** What could not be done to the secrets: "read", "copied"... */
-  done = "read",
-): string[] {
-  const causes = new Map<string, ReadFailure[]>();
+export function failureLines(failures: readonly Failure[], verb = "read"): string[] {
+  const causes = new Map<string, Failure[]>();
   for (const f of failures) {
     // Errors whose message names the secret are their own cause; the attempt count varies.
     const key = f.error instanceof Creds3Error && f.error.namesSecret
@@ -151,11 +167,11 @@ export function failureLines(
     const [first] = group;
     if (group.length <= NAMED_IN_SUMMARY) {
       const named = group.map((f) => secretLabel(f)).join(", ");
-      return `${group.length} secrets could not be ${done}: ${first.error.message} (${named})`;
+      return `${group.length} secrets could not be ${verb}: ${first.error.message} (${named})`;
     }
     const named = group.slice(0, NAMED_IN_SUMMARY).map((f) => `'${f.name}'`).join(", ");
     const more = group.length - NAMED_IN_SUMMARY;
-    return `${group.length} secrets could not be ${done}: ${first.error.message} (${named} and ${more} more)`;
+    return `${group.length} secrets could not be ${verb}: ${first.error.message} (${named} and ${more} more)`;
   });
 }
 

@@ -5,29 +5,8 @@
  */
 
 import { stringify } from "csv-stringify/sync";
+import { csvNameCell } from "./csv_cells.ts";
 import type { Exporter } from "./types.ts";
-
-// A cell starting with one of these is a formula to spreadsheets (Excel, LibreOffice, Google
-// Sheets); a leading `'` also, so that the defusing can be undone without doubt.
-const FORMULA_START = /^[=+\-@\t\r']/;
-
-/**
- * A name as its CSV cell: a name a spreadsheet would take for a formula (starting with `=`,
- * `+`, `-`, `@`, a tab or a carriage return), or one starting with `'`, gets a leading `'`.
- * Remove one leading `'` from a name cell to get the name back.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { csvNameCell } from "./csv.ts";
- *
- * assert.equal(csvNameCell('=HYPERLINK("http://x")'), `'=HYPERLINK("http://x")`);
- * assert.equal(csvNameCell("db/password"), "db/password");
- * ```
- */
-export function csvNameCell(name: string): string {
-  return FORMULA_START.test(name) ? `'${name}` : name;
-}
 
 /**
  * Renders secrets as RFC 4180 CSV: one `name,value` record per secret, sorted

@@ -99,3 +99,29 @@ export async function readValueBytes(
     );
   }
 }
+
+/**
+ * The text of a file given on the command line, or of standard input for `-`: strict UTF-8
+ * (a leading byte order mark is kept). The file's name is not a secret and is named in errors.
+ *
+ * @throws {UsageError} When the file cannot be read or is not UTF-8 text.
+ */
+export async function readInputText(arg: string, options: ReadValueOptions = {}): Promise<string> {
+  const source = arg === "-" ? "standard input" : `'${arg}'`;
+  let bytes: Uint8Array;
+  try {
+    bytes = arg === "-" ? await (options.stdin ?? readAllStdin)() : await Deno.readFile(arg);
+  } catch (e) {
+    const problem = e instanceof Deno.errors.NotFound
+      ? "no such file"
+      : e instanceof Deno.errors.IsADirectory
+      ? "it is a directory"
+      : e instanceof Deno.errors.PermissionDenied
+      ? "permission denied"
+      : (e as Error).message;
+    throw new UsageError(`Cannot read ${source}: ${problem}`, { code: osErrorCode(e) });
+  }
+  const text = decodeUtf8(bytes);
+  if (text === undefined) throw new UsageError(`The text of ${source} is not valid UTF-8`);
+  return text;
+}

@@ -60,7 +60,12 @@ export type LibraryReason =
   /** The output format needs an option that was not given (`k8s` needs a `name`). */
   | { type: "option-missing"; format: string; option: string }
   /** A read of many secrets stopped starting reads: an earlier one reached no server. */
-  | { type: "reads-stopped" };
+  | { type: "reads-stopped" }
+  /**
+   * A value to import is the same text as the latest version, which is of the other kind:
+   * binary (`storedBinary`, the value being its base64 text) or text.
+   */
+  | { type: "binary-mismatch"; storedBinary: boolean };
 
 /** Reasons of the command line: configuration, parsing, input, prompts and the commands. */
 export type CommandLineReason =
@@ -122,4 +127,10 @@ export type CommandLineReason =
    */
   | { type: "versions-not-done"; conflicts: number; errors: readonly unknown[] }
   /** A CI-runner format (`github`) has no file to append to: no `-o` and its variable unset. */
-  | { type: "no-runner-file"; runner: string };
+  | { type: "no-runner-file"; runner: string }
+  /** A file to import is not in its format, or names or values in it are refused. */
+  | { type: "import-file-invalid" }
+  /** The format of a file to import cannot be told from its name. */
+  | { type: "import-format-unknown" }
+  /** Some names of an import could not be stored; `errors` are their errors. */
+  | { type: "secrets-not-stored"; errors: readonly unknown[] };

@@ -122,6 +122,8 @@ for (const makeBackend of [localHygiene, motoHygiene]) {
       misplaced: `hygiene-misplaced-${tag}`,
       dash: `-hygiene-dash-${tag}`,
       dashD: `-dhygiene-digest-${tag}`,
+      imported: `hygiene-imported-${tag}`,
+      imported2: `hygiene-imported-again-${tag}`,
     };
     const binary = crypto.getRandomValues(new Uint8Array(48));
     const stderrs: { args: string[]; stderr: string }[] = [];
@@ -156,6 +158,22 @@ for (const makeBackend of [localHygiene, motoHygiene]) {
         ]
       ) strictEqual((await ok0(args)).stdout, "");
       strictEqual((await ok0(["put", "hyg/stdin", "-"], values.stdin)).stdout, "");
+      const files = {
+        "in.json": JSON.stringify({ "hyg/imp": values.imported, "hyg/one": values.one2 }),
+        "in2.json": JSON.stringify({ "hyg/imp": values.imported2 }),
+        "bad.json": JSON.stringify({
+          "hyg/imp": values.imported,
+          "hyg/n": 12,
+          "hyg/*": values.one1,
+        }),
+        "bound.json": JSON.stringify({ "hyg/two": values.two, "hyg/imp": values.imported2 }),
+        "bad.env": `IMP='${values.imported}'\nBAD=${values.misplaced} x\nOPEN='${values.one1}\n`,
+      };
+      for (const [name, text] of Object.entries(files)) {
+        await Deno.writeTextFile(`${dir}/${name}`, text);
+      }
+      strictEqual((await ok0(["import", `${dir}/in.json`, "-c", "imported"])).stdout, "");
+      strictEqual((await ok0(["import", `${dir}/in.json`, "--dry-run"])).stdout, "");
       // The data key of every version, recovered as an attacker with the master key would.
       const stored: [string, string, EncryptionContext][] = [
         ["hyg/one", "1", {}],
@@ -165,6 +183,7 @@ for (const makeBackend of [localHygiene, motoHygiene]) {
         ["hyg/file", "1", {}],
         ["hyg/stdin", "1", {}],
         ["hyg/bin", "1", {}],
+        ["hyg/imp", "1", {}],
       ];
       const dataKeys: Uint8Array[] = [];
       for (const [name, version, context] of stored) {
@@ -227,6 +246,11 @@ for (const makeBackend of [localHygiene, motoHygiene]) {
       await fails(["put", "hyg/new", values.misplaced, "--binary"]);
       await fails(["put", "hyg/new", `@${dir}/value.bin`]);
       await fails(["prune", "hyg/*", "--keep", "0"]);
+      for (const file of ["bad.json", "bound.json", "bad.env"]) {
+        await fails(["import", `${dir}/${file}`]);
+      }
+      await fails(["import", `${dir}/in2.json`, "--binary"]);
+      await fails(["import", `${dir}/in.json`, "--binary", "--dry-run"]);
       await fails(["put", "hyg/new", "some-other-value", "-k", b.badKey]);
       // KMS finds the key from the ciphertext itself, so only a local key can be wrong on get.
       if (b.label === "local") await fails(["get", "hyg/one", "-k", b.badKey]);
@@ -245,6 +269,8 @@ for (const makeBackend of [localHygiene, motoHygiene]) {
             [{ rate: 1, kinds: ["kms-500"], ops: ["kms:Decrypt"] }, ["get", "hyg/one"]],
             [{ rate: 1, kinds: ["s3-503"], ops: ["s3:GetObject"] }, ["getall", "-f", "json"]],
             [{ rate: 1, kinds: ["reset"], ops: ["s3:PutObject"] }, ["put", "hyg/x", values.one1]],
+            [{ rate: 1, kinds: ["reset"], ops: ["s3:PutObject"] }, ["import", `${dir}/in2.json`]],
+            [{ rate: 1, kinds: ["kms-500"], ops: ["kms:Decrypt"] }, ["import", `${dir}/in2.json`]],
             [
               { rate: 1, kinds: ["kms-throttle"], ops: ["kms:GenerateDataKey"] },
               ["put", "hyg/x", values.two, "env=prod"],

@@ -346,8 +346,8 @@ Deno.test("binary contents: every module the program loads is in main.ts's stati
   }
   deepStrictEqual(orphans, [], "source files neither the program nor the library uses");
   deepStrictEqual(dynamic, [], "imports or file reads deno compile cannot follow");
-  // The parts loaded on demand: S3, DynamoDB, KMS, STS, credential providers, IAM policies and
-  // every output format.
+  // The parts loaded on demand: S3, DynamoDB, KMS, STS, credential providers, IAM policies,
+  // every output format and every import format.
   const lazyParts = [
     "lib/stores/s3/store.ts",
     "lib/stores/dynamodb/store.ts",
@@ -357,9 +357,12 @@ Deno.test("binary contents: every module the program loads is in main.ts's stati
     "lib/keys/kms_setup.ts",
   ];
   for (const entry of Deno.readDirSync(`${REPO_ROOT}/plugins`)) {
-    if (!["mod.ts", "types.ts", "errors.ts"].includes(entry.name)) {
+    if (entry.isFile && !["mod.ts", "types.ts", "errors.ts"].includes(entry.name)) {
       lazyParts.push(`plugins/${entry.name}`);
     }
+  }
+  for (const format of ["json", "yaml", "csv", "dotenv", "shell"]) {
+    lazyParts.push(`plugins/importers/${format}.ts`);
   }
   for (const part of lazyParts) ok(inMain.has(`file://${REPO_ROOT}/${part}`), part);
   for (

@@ -1,7 +1,7 @@
 /**
  * Start-up cost: what the CLI loads. `--help`, `--version` and every command on a local store
  * must not load the AWS SDK (about 12 MB of modules), and commands that do not render YAML or
- * CSV must not load those libraries.
+ * CSV, nor import YAML, must not load those libraries.
  *
  * The check is by module graph, not by time: the CLI runs with an import map in which the
  * packages that must stay unloaded are replaced by modules that throw when evaluated (and
@@ -155,12 +155,29 @@ Deno.test("startup: --help, --version and the local store load neither the AWS S
     succeeded(await run(poisoned, ["prune", ...local, "app/*", "--keep", "1"]), "local prune");
     succeeded(await run(poisoned, ["put", ...local, "-a", "app/db", "made-up-3"]), "local put -a");
     succeeded(await run(poisoned, ["delete", ...local, "app/db", "-v", "2"]), "local delete");
+    // Importing every format but YAML loads no format library: the readers are our own.
+    const files: Record<string, string> = {
+      "in.json": '{"imp/json": "j-1"}',
+      "in.csv": "imp/csv,c-1\r\n",
+      "in.env": "IMP_ENV='e-1'\n",
+      "in.sh": "export IMP_SH='s-1'\n",
+    };
+    for (const [file, text] of Object.entries(files)) {
+      await Deno.writeTextFile(`${poisoned.dir}/${file}`, text);
+      const r = await run(poisoned, ["import", ...local, `${poisoned.dir}/${file}`]);
+      succeeded(r, `local import of ${file}`);
+      match(r.stderr, /1 stored, 0 unchanged, 0 failed/);
+    }
 
     // Controls: where the poisoned packages are needed, the same map makes the command fail.
     const yaml = await run(poisoned, ["getall", ...local, "-f", "yaml"]);
     strictEqual(yaml.code, 1, yaml.stderr);
     // A static import of a poisoned module fails at link time, a dynamic one when evaluated.
     match(yaml.stderr, /'yaml' (was loaded|does not provide an export)/);
+    await Deno.writeTextFile(`${poisoned.dir}/in.yaml`, 'imp/yaml: "y-1"\n');
+    const yamlImport = await run(poisoned, ["import", ...local, `${poisoned.dir}/in.yaml`]);
+    strictEqual(yamlImport.code, 1, yamlImport.stderr);
+    match(yamlImport.stderr, /'yaml' (was loaded|does not provide an export)/);
     const s3 = await run(poisoned, ["get", "-l", "some-bucket", "-k", "alias/x", "app/db"]);
     strictEqual(s3.code, 1, s3.stderr);
     match(s3.stderr, /startup test: '@aws-sdk\/[a-z0-9-]+' was loaded/);

@@ -33,3 +33,14 @@ Deno.test("failure lines: beyond three, one line per cause however few secrets s
     "'x' version 1: S3 GetObject failed: AccessDenied",
   ]);
 });
+
+Deno.test("failure lines: writes that failed say so, and a failure without a version names none", () => {
+  const denied = new StoreError("S3 PutObject failed: AccessDenied");
+  const writes = ["w1", "w2", "w3", "w4"].map((name) => failure(name, denied));
+  deepStrictEqual(failureLines(writes, "stored"), [
+    "4 secrets could not be stored: S3 PutObject failed: AccessDenied ('w1', 'w2', 'w3' and 1 more)",
+  ]);
+  deepStrictEqual(failureLines([{ name: "n", error: denied }]), [
+    "'n': S3 PutObject failed: AccessDenied",
+  ]);
+});

@@ -19,6 +19,7 @@
  * | `copy --to-key` (one KMS client) | as `copy` + N ReEncrypt + 1 DescribeKey |
  * | `copy --to-key` (another region) | as `copy` + N Decrypt + N Encrypt     |
  * | `rewrap --to-key`    | 1 ListObjectsV2 + N GetObject + N ReEncrypt + 1 DescribeKey + N CopyObject |
+ * | `import FILE` of N names | N ListObjectsV2 + 1 GetObject and 1 Decrypt per existing name + 1 GenerateDataKey and 1 PutObject per change |
  *
  * and no STS call when the location is given. On a credstash table (`-l dynamodb:TABLE`):
  *
@@ -357,6 +358,45 @@ Deno.test("requests: deletions DynamoDB leaves unprocessed are sent again, withi
       (await runCli(["list", ...l], { env: f.env })).stdout,
       "a -- version 9\na -- version 10\n",
     );
+  });
+});
+
+Deno.test("requests: import lists each name once, reads each existing one, puts each change", async () => {
+  await withFixture(async (f) => {
+    const l = ["-l", f.bucket];
+    await requestsOf(f, ["put", ...l, "app/same", "v-same"]);
+    await requestsOf(f, ["put", ...l, "app/changed", "v-old"]);
+    const dir = await Deno.makeTempDir({ prefix: "creds3-requests-" });
+    try {
+      const file = `${dir}/secrets.json`;
+      await Deno.writeTextFile(
+        file,
+        JSON.stringify({ "app/same": "v-same", "app/changed": "v-new", "app/new": "v-1" }),
+      );
+      // 3 names: 3 listings, the 2 existing ones read, nothing written.
+      const compare = { "s3:ListObjectsV2": 3, "s3:GetObject": 2, "kms:Decrypt": 2 };
+      deepStrictEqual(await requestsOf(f, ["import", ...l, file, "--dry-run"]), compare);
+      // Then one data key and one put per change; no second listing to find the version.
+      deepStrictEqual(await requestsOf(f, ["import", ...l, file, "-c", "imported"]), {
+        ...compare,
+        "kms:GenerateDataKey": 2,
+        "s3:PutObject": 2,
+      });
+      // Again: every name exists and is unchanged.
+      deepStrictEqual(await requestsOf(f, ["import", ...l, file]), {
+        "s3:ListObjectsV2": 3,
+        "s3:GetObject": 3,
+        "kms:Decrypt": 3,
+      });
+      // A file that is refused costs no request at all.
+      await Deno.writeTextFile(file, '{"app/same": 1}');
+      f.proxy.resetCounts();
+      const refused = await runCli(["import", ...l, file], { env: f.env });
+      strictEqual(refused.code, 2, refused.stderr);
+      deepStrictEqual(f.proxy.counts(), {});
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   });
 });
 
