@@ -109,10 +109,10 @@ export {
   CredentialStore,
   type GetManyOptions,
   type PutOptions,
-  type ReadFailure,
   type ReadOptions,
   type Secret,
 } from "./lib/core/credential_store.ts";
+export type { ReadFailure } from "./lib/core/each_version.ts";
 export { valueBytes } from "./lib/core/binary.ts";
 export { MAX_COMMENT_BYTES, validateComment } from "./lib/core/comment.ts";
 export type { PruneOptions, PruneResult } from "./lib/core/prune.ts";

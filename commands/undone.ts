@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ReadFailure } from "../lib/core/credential_store.ts";
+import type { ReadFailure } from "../lib/core/each_version.ts";
 import { Creds3Error } from "../lib/core/errors.ts";
 import type { VersionEntry } from "../lib/core/names.ts";
 import { printMessage, printWarning } from "./output.ts";

@@ -32,8 +32,14 @@
  * @module
  */
 import type { EncryptionContext } from "./context.ts";
-import type { CredentialStore, ReadFailure } from "./credential_store.ts";
-import { eachVersion, selectVersions } from "./each_version.ts";
+import type { CredentialStore } from "./credential_store.ts";
+import {
+  eachVersion,
+  entryOf,
+  fieldsOf,
+  type ListedVersion,
+  type ReadFailure,
+} from "./each_version.ts";
 import { toBase64 } from "./encoding.ts";
 import { VersionExistsError } from "./errors.ts";
 import type { VersionEntry } from "./names.ts";
@@ -92,7 +98,7 @@ export async function copyVersions(
     to.keys.prepare?.();
   }
   const [entries, there] = await Promise.all([
-    selectVersions(from, pattern, options.latestOnly),
+    from.select(pattern, { latestOnly: options.latestOnly, withFields: !options.dryRun }),
     to.list(pattern),
   ]);
   const held = new Set(there.map(entryKey));
@@ -105,16 +111,17 @@ export async function copyVersions(
       : "present";
   };
 
-  const copyOne = async ({ name, version }: VersionEntry): Promise<Outcome> => {
+  const copyOne = async (entry: ListedVersion): Promise<Outcome> => {
+    const { name, version } = entry;
     if (held.has(entryKey({ name, version }))) {
       const [source, destination] = await Promise.all([
-        from.store.read(name, version),
+        fieldsOf(from.store, entry),
         to.store.read(name, version),
       ]);
       return compare(source, destination);
     }
     if (options.dryRun) return "copied";
-    const source = await from.store.read(name, version);
+    const source = await fieldsOf(from.store, entry);
     const copy = options.rewrap
       ? {
         ...source,
@@ -137,7 +144,7 @@ export async function copyVersions(
     copyOne,
   );
   const outcome = (...wanted: Outcome[]) =>
-    results.filter((r) => wanted.includes(r.value)).map((r) => r.entry);
+    results.filter((r) => wanted.includes(r.value)).map((r) => entryOf(r.entry));
   return {
     copied: outcome("copied"),
     present: outcome("present", "present-under-source-key"),

@@ -42,6 +42,7 @@ import type { DataKey, KeyProvider } from "./key_provider.ts";
 import {
   checkStoredName,
   checkStoredVersion,
+  chooseVersions,
   isPattern,
   latestVersion,
   nextVersion,
@@ -52,7 +53,7 @@ import {
   validateVersion,
   type VersionEntry,
 } from "./names.ts";
-import { mapSettled, NotStarted } from "./pool.ts";
+import { eachVersion, fieldsOf, type ListedVersion, type ReadFailure } from "./each_version.ts";
 import { readHistory } from "./history.ts";
 import { wrappedKeyOf } from "./rewrap_key.ts";
 import { checkKeep, type PruneOptions, type PruneResult, selectPrunable } from "./prune.ts";
@@ -61,7 +62,6 @@ import {
   canScan,
   type ListOptions,
   type Store,
-  type StoredSecret,
   type VersionDetails,
 } from "./store.ts";
 
@@ -73,13 +73,6 @@ export interface Secret {
   value: string;
   /** Present (true) when the value is the base64 text of bytes: see `valueBytes` in `binary.ts`. */
   binary?: true;
-}
-
-/** A secret that could not be read, and why. */
-export interface ReadFailure {
-  name: string;
-  version: string;
-  error: Error;
 }
 
 /** Options of {@link CredentialStore.put}. */
@@ -111,35 +104,6 @@ export interface GetManyOptions extends ReadOptions {
 }
 
 const AUTOVERSION_ATTEMPTS = 64;
-
-/**
- * Network codes of a request that reached no server or got no answer, after its retries: the
- * connection refused, the host unknown or unreachable, or no answer in time.
- */
-const UNREACHABLE_CODES = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ETIMEDOUT",
-  // The AWS SDK's name for an attempt that found no connection in time.
-  "TimeoutError",
-]);
-
-/** Whether an error says the store or the key service could not be reached at all. */
-export function unreachable(error: unknown): boolean {
-  return error instanceof Creds3Error && UNREACHABLE_CODES.has(error.code ?? "");
-}
-
-/** The error of a read: its own, or why it was never started. */
-export function notRead(reason: unknown, entry: VersionEntry): Error {
-  if (!(reason instanceof NotStarted)) return reason as Error;
-  return new Creds3Error(
-    "not tried, since an earlier read could not reach the store or the key service",
-    { reason: { type: "reads-stopped" }, cause: reason.stoppedBy },
-  ).attachSecret({ name: entry.name, version: entry.version });
-}
 
 /** Options of the {@link CredentialStore} constructor. */
 export interface CredentialStoreOptions {
@@ -241,7 +205,7 @@ export class CredentialStore {
           secret: { name },
         });
       }
-      return await this.#open(found, options.context ?? {}, found.stored);
+      return await this.#open(found, options.context ?? {});
     }
     if (version === undefined) {
       const latest = latestVersion(await this.versions(name));
@@ -255,15 +219,11 @@ export class CredentialStore {
     return await this.#open({ name, version }, options.context ?? {});
   }
 
-  /** Opens one version: its fields from `fields` when the store gave them, else read. */
-  async #open(
-    entry: VersionEntry,
-    context: EncryptionContext,
-    fields?: () => StoredSecret,
-  ): Promise<Secret> {
+  /** Opens one version: its fields from the listing when it gave them, else read. */
+  async #open(entry: ListedVersion, context: EncryptionContext): Promise<Secret> {
     const { name, version } = entry;
     try {
-      const stored = fields ? fields() : await this.store.read(name, version);
+      const stored = await fieldsOf(this.store, entry);
       const dataKey = await this.keys.decryptDataKey(wrappedKeyOf(stored), context);
       let plaintext: Uint8Array | undefined;
       try {
@@ -296,37 +256,16 @@ export class CredentialStore {
     this.keys.prepare?.();
     // A store that lists versions with their fields is read in that one pass.
     const store = this.store;
-    const entries: (VersionEntry & { stored?: () => StoredSecret })[] = canScan(store)
+    const entries: ListedVersion[] = canScan(store)
       ? chooseVersions(await this.#matching(pattern, (o) => store.scan(o)), options.version)
       : await this.latest(pattern, options.version);
-    const progress = options.onProgress;
-    let done = 0;
-    progress?.(0, entries.length);
-    const open = (entry: (typeof entries)[number]) =>
-      this.#open(entry, options.context ?? {}, entry.stored);
-    const results = await mapSettled(
+    const context = options.context ?? {};
+    const { results, failures } = await eachVersion(
       entries,
-      concurrency,
-      (entry) =>
-        progress ? open(entry).finally(() => progress(++done, entries.length)) : open(entry),
-      // Once the store or the key service cannot be reached, every further read would wait
-      // for its attempts to fail the same way: none is started.
-      { stopWhen: unreachable },
+      { concurrency, onProgress: options.onProgress },
+      (entry) => this.#open(entry, context),
     );
-    const secrets: Secret[] = [];
-    const failures: ReadFailure[] = [];
-    results.forEach((r, i) => {
-      if (r.status === "fulfilled") {
-        secrets.push(r.value);
-      } else {
-        // The failure carries the entry, not its stored fields.
-        const { stored: _, ...entry } = entries[i];
-        failures.push({ ...entry, error: notRead(r.reason, entry) });
-      }
-    });
-    // Reads never started never reported: the progress ends here.
-    if (done < entries.length) progress?.(entries.length, entries.length);
-    return { secrets, failures };
+    return { secrets: results.map((r) => r.value), failures };
   }
 
   /** One entry per name matching `pattern`: the latest version, or exactly `version`. */
@@ -337,6 +276,32 @@ export class CredentialStore {
   /** Every stored version whose name matches `pattern` (all when undefined), sorted. */
   async list(pattern?: string): Promise<VersionEntry[]> {
     return await this.#matching(pattern, (options) => this.store.list(options));
+  }
+
+  /**
+   * The stored versions whose name matches `pattern` (every name when undefined), sorted: all
+   * of them, or with `latestOnly` the latest of each name. With `withFields`, a store that lists
+   * versions with their fields gives them here (`stored`), so they need no read of their own. A
+   * pattern that matches nothing is a {@link NotFoundError}.
+   */
+  async select(
+    pattern: string | undefined,
+    options: { latestOnly?: boolean; withFields?: boolean } = {},
+  ): Promise<ListedVersion[]> {
+    const store = this.store;
+    let entries: ListedVersion[] = options.withFields && canScan(store)
+      ? await this.#matching(pattern, (o) => store.scan(o))
+      : await this.list(pattern);
+    if (options.latestOnly) entries = sortEntries(chooseVersions(entries));
+    if (pattern !== undefined && entries.length === 0) {
+      throw new NotFoundError(
+        isPattern(pattern)
+          ? `No credential matches '${pattern}'`
+          : `Credential '${pattern}' is not in ${this.store.description}`,
+        isPattern(pattern) ? { reason: { type: "no-match" } } : { secret: { name: pattern } },
+      );
+    }
+    return entries;
   }
 
   /** What `listing` gives for the names matching `pattern`, sorted. */
@@ -396,16 +361,8 @@ export class CredentialStore {
   async prune(pattern: string, options: PruneOptions): Promise<PruneResult> {
     if (pattern === "") throw new UsageError("The pattern is empty");
     checkKeep(options.keep);
-    const entries = await this.list(pattern);
+    const entries = await this.select(pattern);
     const deleted = selectPrunable(entries, options);
-    if (entries.length === 0) {
-      throw new NotFoundError(
-        isPattern(pattern)
-          ? `No credential matches '${pattern}'`
-          : `Credential '${pattern}' is not in ${this.store.description}`,
-        isPattern(pattern) ? { reason: { type: "no-match" } } : { secret: { name: pattern } },
-      );
-    }
     if (!options.dryRun && deleted.length > 0) await this.store.remove(deleted);
     const names = new Set(entries.map((e) => e.name)).size;
     return { deleted, names, kept: entries.length - deleted.length };
@@ -432,22 +389,4 @@ export class CredentialStore {
     await this.store.remove(entries);
     return entries;
   }
-}
-
-/** One entry per name: its latest version, or exactly `version` (names without it left out). */
-function chooseVersions<T extends VersionEntry>(entries: readonly T[], version?: string): T[] {
-  const byName = new Map<string, T[]>();
-  for (const entry of entries) {
-    const list = byName.get(entry.name) ?? [];
-    list.push(entry);
-    byName.set(entry.name, list);
-  }
-  const chosen: T[] = [];
-  for (const list of byName.values()) {
-    const entry = version === undefined
-      ? latestVersion(list)
-      : list.find((e) => e.version === version);
-    if (entry) chosen.push(entry);
-  }
-  return chosen;
 }

@@ -27,7 +27,8 @@
  * @module
  */
 import type { EncryptionContext } from "./context.ts";
-import { type CredentialStore, unreachable } from "./credential_store.ts";
+import type { CredentialStore } from "./credential_store.ts";
+import { unreachable } from "./each_version.ts";
 import { fromBase64 } from "./encoding.ts";
 import { Creds3Error, UsageError, VersionExistsError } from "./errors.ts";
 import { latestVersion, nextVersion } from "./names.ts";

@@ -212,3 +212,24 @@ export function sortEntries<T extends VersionEntry>(entries: T[]): T[] {
     a.name < b.name ? -1 : a.name > b.name ? 1 : compareVersions(a.version, b.version)
   );
 }
+
+/** One entry per name: its latest version, or exactly `version` (names without it left out). */
+export function chooseVersions<T extends VersionEntry>(
+  entries: readonly T[],
+  version?: string,
+): T[] {
+  const byName = new Map<string, T[]>();
+  for (const entry of entries) {
+    const list = byName.get(entry.name) ?? [];
+    list.push(entry);
+    byName.set(entry.name, list);
+  }
+  const chosen: T[] = [];
+  for (const list of byName.values()) {
+    const entry = version === undefined
+      ? latestVersion(list)
+      : list.find((e) => e.version === version);
+    if (entry) chosen.push(entry);
+  }
+  return chosen;
+}

@@ -34,8 +34,14 @@
  * @module
  */
 import type { EncryptionContext } from "./context.ts";
-import type { CredentialStore, ReadFailure } from "./credential_store.ts";
-import { eachVersion, selectVersions } from "./each_version.ts";
+import type { CredentialStore } from "./credential_store.ts";
+import {
+  eachVersion,
+  entryOf,
+  fieldsOf,
+  type ListedVersion,
+  type ReadFailure,
+} from "./each_version.ts";
 import { toBase64 } from "./encoding.ts";
 import { UsageError } from "./errors.ts";
 import type { KeyProvider } from "./key_provider.ts";
@@ -80,13 +86,14 @@ export async function rewrapVersions(
   const concurrency = creds.concurrency;
   keys.prepare?.();
   to.prepare?.();
-  const entries = await selectVersions(creds, pattern);
+  const entries = await creds.select(pattern, { withFields: true });
   const context = options.context ?? {};
   // Versions are rotated in name order: after an interruption, those done come first.
   let lastWasDone = false;
 
-  const rewrapOne = async ({ name, version }: VersionEntry): Promise<"rewrapped" | "already"> => {
-    const stored = await store.read(name, version);
+  const rewrapOne = async (entry: ListedVersion): Promise<"rewrapped" | "already"> => {
+    const { name, version } = entry;
+    const stored = await fieldsOf(store, entry);
     const wrapped = wrappedKeyOf(stored);
     const done = () => (lastWasDone = true, "already" as const);
     const probed = lastWasDone;
@@ -108,6 +115,7 @@ export async function rewrapVersions(
     { concurrency, onProgress: options.onProgress },
     rewrapOne,
   );
-  const outcome = (wanted: string) => results.filter((r) => r.value === wanted).map((r) => r.entry);
+  const outcome = (wanted: string) =>
+    results.filter((r) => r.value === wanted).map((r) => entryOf(r.entry));
   return { rewrapped: outcome("rewrapped"), already: outcome("already"), failures };
 }

@@ -34,6 +34,8 @@
  * | `delete NAME`        | 1 Query + ceil(versions/25) BatchWriteItem      |
  * | `history NAME`       | 1 Query                                         |
  * | `prune PATTERN`      | Scan pages + ceil(deleted/25) BatchWriteItem    |
+ * | `copy dynamodb:T DEST` | Scan pages + DEST's listing + 1 create per version (no GetItem) |
+ * | `rewrap --to-key`    | Scan pages + 1 DescribeKey + N ReEncrypt + N UpdateItem |
  *
  * Timings are never asserted here (see `deno task bench`); counts are.
  */
@@ -677,5 +679,38 @@ Deno.test("requests: copy reads and creates each version; with --to-key KMS move
     });
     const after = await runCli(["getall", "-l", asIs, "env=prod"], { env: newEnv });
     deepStrictEqual(JSON.parse(after.stdout), { "db/a": "made-up-a", "db/b": "made-up-b2" });
+  });
+});
+
+Deno.test("requests: copy from a credstash table takes each version's fields from its Scan (no GetItem), and rewrap on a table updates each item once", async () => {
+  await withTable("creds3-requests-ddb-copy", async (f, l, url) => {
+    for (const [name, value] of [["db/a", "made-up-1"], ["db/a", "made-up-2"], ["db/b", "b"]]) {
+      await requestsOf(f, ["put", ...l, "-a", name, value]);
+    }
+    const bucket = uniqueName("creds3-requests-from-ddb");
+    await requestsOf(f, ["setup", "-l", bucket]);
+    deepStrictEqual(await requestsOf(f, ["copy", l[1], bucket]), {
+      "dynamodb:Scan": 1,
+      "s3:ListObjectsV2": 1,
+      "s3:PutObject": 3,
+    });
+    // Again: every version is there; each is compared with the copy.
+    deepStrictEqual(await requestsOf(f, ["copy", l[1], bucket]), {
+      "dynamodb:Scan": 1,
+      "s3:ListObjectsV2": 1,
+      "s3:GetObject": 3,
+    });
+    const newKey = `alias/${uniqueName("creds3-requests-ddb-new")}`;
+    await createKmsKey(url, newKey);
+    deepStrictEqual(await requestsOf(f, ["rewrap", ...l, "--to-key", newKey]), {
+      "dynamodb:Scan": 1,
+      "kms:DescribeKey": 1,
+      "kms:ReEncrypt": 3,
+      "dynamodb:UpdateItem": 3,
+    });
+    deepStrictEqual(
+      await requestsOf(f, ["get", ...l, "db/a", "-k", newKey], { stdout: "made-up-2\n" }),
+      { "dynamodb:Query": 1, "kms:Decrypt": 1 },
+    );
   });
 });
