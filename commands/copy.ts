@@ -33,7 +33,8 @@ export const copyCommand = defineCommand({
     },
     {
       flags: "--to-endpoint-url <url>",
-      description: "S3 endpoint of the destination (default: --endpoint-url's)",
+      description:
+        "endpoint of the destination: S3's, or DynamoDB's for a dynamodb:TABLE (default: the source's)",
     },
     {
       flags: "--to-key <key>",

@@ -36,6 +36,7 @@ import {
 } from "./config.ts";
 import type { Env } from "./env.ts";
 import { checkEndpoint, checkRegion } from "./aws_settings.ts";
+import { parseLocation } from "./location.ts";
 
 /** Where the destination differs from the source, as the command line gives it. */
 export interface DestinationOptions {
@@ -45,7 +46,7 @@ export interface DestinationOptions {
   region?: string;
   /** Its AWS profile (default: the source's). */
   profile?: string;
-  /** Its S3 endpoint (default: the source's). */
+  /** Its endpoint: S3's, or DynamoDB's for a table (default: the source's). */
   endpointUrl?: string;
   /** Its master key (default: the source's, whose wrapped data keys are then copied as they are). */
   key?: string;
@@ -53,7 +54,7 @@ export interface DestinationOptions {
 
 /**
  * The destination's configuration: the source's options with the location, region, profile,
- * S3 endpoint and key that `to` gives, resolved like the source's. Without a key of its own it
+ * endpoint and key that `to` gives, resolved like the source's. Without a key of its own it
  * has the source's key, in the source's KMS region. With one, that key's KMS region is the
  * region in its ARN, else the destination's region when `to` gives one, else the source's KMS
  * region setting.
@@ -66,12 +67,15 @@ export function resolveDestination(
 ): Config {
   if (to.region !== undefined) checkRegion(to.region, "--to-region");
   if (to.endpointUrl !== undefined) checkEndpoint(to.endpointUrl, "--to-endpoint-url");
+  // The destination's endpoint is its own service's: S3's, or DynamoDB's for a table.
+  const table = parseLocation(to.location, env.HOME).kind === "dynamodb";
   const resolved = resolveConfig({
     ...options,
     location: to.location,
     region: to.region ?? options.region,
     profile: to.profile ?? options.profile,
-    endpointUrl: to.endpointUrl ?? options.endpointUrl,
+    endpointUrl: (table ? undefined : to.endpointUrl) ?? options.endpointUrl,
+    dynamodbEndpointUrl: (table ? to.endpointUrl : undefined) ?? options.dynamodbEndpointUrl,
     key: to.key ?? options.key,
     kmsRegion: undefined,
   }, env);

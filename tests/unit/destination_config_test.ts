@@ -72,6 +72,19 @@ Deno.test("destination: another profile or endpoint; the credentials are shared 
   strictEqual(source.endpoints.s3, undefined);
 });
 
+Deno.test("destination: --to-endpoint-url is a table's DynamoDB endpoint, a bucket's S3 one", () => {
+  const options = { endpointUrl: "https://s3.source.example" };
+  const toTable = resolve(options, {
+    location: "dynamodb:credential-store",
+    endpointUrl: "https://dynamodb.dr.example",
+  });
+  strictEqual(toTable.destination.endpoints.dynamodb, "https://dynamodb.dr.example");
+  strictEqual(toTable.destination.endpoints.s3, "https://s3.source.example");
+  const toBucket = resolve(options, { endpointUrl: "https://s3.dr.example" });
+  strictEqual(toBucket.destination.endpoints.s3, "https://s3.dr.example");
+  strictEqual(toBucket.destination.endpoints.dynamodb, undefined);
+});
+
 Deno.test("destination: a directory source's local key goes with it; bad --to-* values are usage errors", () => {
   const source = resolveConfig({ location: "./old-store" }, ENV);
   const destination = resolveDestination({ location: "./old-store" }, source, {
