@@ -29,7 +29,7 @@ import { fromBase64, toBase64 } from "../../lib/core/encoding.ts";
 import type { StoredSecret } from "../../lib/core/store.ts";
 import { currentPath } from "../../lib/stores/directory/layout.ts";
 import { cephAwsEnv, cephS3Client } from "./ceph.ts";
-import { runCli } from "./cli.ts";
+import { type Cli, cliWith, runCli } from "./cli.ts";
 import {
   awsEnv,
   createBucket,
@@ -40,6 +40,7 @@ import {
   s3Client,
   uniqueName,
 } from "./moto.ts";
+import { withCleanup } from "./scoped.ts";
 
 /** The fields of one stored version, as the format names them. */
 export type Fields = StoredSecret;
@@ -300,6 +301,14 @@ export async function cephBackend(
       }
     },
   };
+}
+
+/** Runs `fn` on the store `make` makes, with the CLI pointed at it; the store is cleaned up after. */
+export function withBackend<B extends TestBackend, T>(
+  make: () => Promise<B>,
+  fn: (backend: B, cli: Cli) => Promise<T>,
+): Promise<T> {
+  return withCleanup(make, (backend) => fn(backend, cliWith(backend.env)));
 }
 
 /** The two stores most end-to-end tests run on, as `[label, make]` pairs. */
