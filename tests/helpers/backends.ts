@@ -219,6 +219,20 @@ export async function motoBucket(label: string): Promise<{ url: string; bucket: 
   return { url, bucket };
 }
 
+/** Runs `fn` on a new bucket on moto with an S3 client for it, destroyed when `fn` ends. */
+export async function withMotoBucket<T>(
+  label: string,
+  fn: (made: { url: string; bucket: string; s3: S3Client }) => Promise<T>,
+): Promise<T> {
+  const { url, bucket } = await motoBucket(label);
+  const s3 = s3Client(url);
+  try {
+    return await fn({ url, bucket, s3 });
+  } finally {
+    s3.destroy();
+  }
+}
+
 /** A new bucket and a new KMS key (with an alias) on moto, named after `label`. */
 export async function motoBucketAndKey(
   label: string,
