@@ -25,7 +25,11 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import type { EncryptionContext } from "../../lib/core/context.ts";
+import { CredentialStore } from "../../lib/core/credential_store.ts";
 import { fromBase64, toBase64 } from "../../lib/core/encoding.ts";
+import { createMasterKey, LocalKeyProvider } from "../../lib/keys/local.ts";
+import { DirectoryStore } from "../../lib/stores/directory.ts";
 import type { StoredSecret } from "../../lib/core/store.ts";
 import { currentPath } from "../../lib/stores/directory/layout.ts";
 import { cephAwsEnv, cephS3Client } from "./ceph.ts";
@@ -144,6 +148,46 @@ export async function localBackend(options: LocalOptions = {}): Promise<LocalBac
       Deno.writeTextFile(file(name, version), JSON.stringify(record)),
     snapshot: () => tree(home),
     cleanup: () => Deno.remove(home, { recursive: true }),
+  };
+}
+
+/** A local store and master key in a temporary folder, filled through the library. */
+export interface SeededStore {
+  /** The folder: the store is `dir/store`, the key `dir/master.key`; free for other files. */
+  dir: string;
+  /** The store's location, `file:...`. */
+  location: string;
+  /** The master key's spec, `local:...`. */
+  key: string;
+  /** Environment of a spawned CLI: HOME is `dir`, the location and key are set. */
+  env: Record<string, string>;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A local store holding `secrets` (under `context`, when given), written through the library
+ * with a master key of its own, in a temporary folder named `prefix...`: no CLI is spawned.
+ */
+export async function seededLocalStore(
+  prefix: string,
+  secrets: Record<string, string>,
+  context?: EncryptionContext,
+): Promise<SeededStore> {
+  const dir = await Deno.makeTempDir({ prefix });
+  await createMasterKey(`${dir}/master.key`);
+  const store = new DirectoryStore(`${dir}/store`);
+  await store.setup();
+  const creds = new CredentialStore(store, new LocalKeyProvider(`${dir}/master.key`));
+  await Promise.all(
+    Object.entries(secrets).map(([name, value]) => creds.put(name, value, { context })),
+  );
+  const [location, key] = [`file:${dir}/store`, `local:${dir}/master.key`];
+  return {
+    dir,
+    location,
+    key,
+    env: { HOME: dir, CREDS3_LOCATION: location, CREDS3_KEY: key },
+    cleanup: () => Deno.remove(dir, { recursive: true }),
   };
 }
 
