@@ -289,6 +289,17 @@ export async function motoBucketAndKey(
   return { ...made, alias };
 }
 
+/** A new credstash table and a new KMS key (with an alias) on moto, named after `label`. */
+export async function motoTableAndKey(
+  label: string,
+): Promise<{ url: string; table: string; alias: string }> {
+  const url = await motoUrl();
+  const table = uniqueName(label);
+  const alias = `alias/${uniqueName(label)}`;
+  await Promise.all([createCredstashTable(url, table), createKmsKey(url, alias)]);
+  return { url, table, alias };
+}
+
 /** Options of {@linkcode motoBackend} and {@linkcode cephBackend}. */
 export interface BucketOptions {
   /** The store's prefix in the bucket, ending in `/` (default none). */
@@ -408,10 +419,7 @@ export function paddedVersion(version: string): string {
  * Binary of its hex text.
  */
 export async function dynamodbBackend(label = "creds3-ddb"): Promise<DynamoDbBackend> {
-  const url = await motoUrl();
-  const table = uniqueName(label);
-  const alias = `alias/${uniqueName(label)}`;
-  await Promise.all([createCredstashTable(url, table), createKmsKey(url, alias)]);
+  const { url, table, alias } = await motoTableAndKey(label);
   const ddb = dynamodbClient(url);
   const key = (name: string, version: string) => ({
     name: { S: name },

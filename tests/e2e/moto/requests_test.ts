@@ -43,13 +43,11 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { CredentialStore, KmsKeyProvider, S3Store } from "../../../mod.ts";
 import { mapSettled } from "../../../lib/core/pool.ts";
-import { motoBucketAndKey } from "../../helpers/backends.ts";
+import { motoBucketAndKey, motoTableAndKey } from "../../helpers/backends.ts";
 import { runCli } from "../../helpers/cli.ts";
 import {
   awsEnv,
   clientConfig,
-  createCredstashTable,
-  createKmsKey,
   dynamodbClient,
   kmsClient,
   motoUrl,
@@ -87,9 +85,7 @@ async function withTable(
   const url = await motoUrl();
   const proxy = await startProxy(url);
   try {
-    const table = uniqueName(label);
-    const key = `alias/${uniqueName(label)}`;
-    await Promise.all([createCredstashTable(url, table), createKmsKey(url, key)]);
+    const { table, alias: key } = await motoTableAndKey(label);
     const env = { ...awsEnv(proxy.url), CREDS3_KEY: key };
     await fn({ proxy, bucket: table, key, env }, ["-l", `dynamodb:${table}`], url);
   } finally {
