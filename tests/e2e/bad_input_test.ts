@@ -33,13 +33,23 @@ interface Paths {
   looseKey: string;
 }
 
+/** A usage error: exit 2. */
+function usage(label: string, args: string[], error: RegExp, more: Partial<Row> = {}): Row {
+  return { label, args, exit: 2, error, ...more };
+}
+
+/** `put` of a good name and value with one option set to `value`. */
+const putWith = (option: string, value: string) => ["put", "okname", "some-value", option, value];
+/** `put` of a good name and value at version `version`. */
+const putVersion = (version: string) => ["put", "-v", version, "okname", "some-value"];
+/** `get` of the stored name, and what follows it. */
+const getOdd = (...rest: string[]) => ["get", "odd", ...rest];
+/** `put` of a good name with `value`, and what follows it. */
+const putValue = (...value: string[]) => ["put", "okname", ...value];
+
 function rows(p: Paths): Row[] {
-  const name = (label: string, bad: string, error: RegExp): Row => ({
-    label: `name: ${label}`,
-    args: ["put", bad, "some-value"],
-    exit: 2,
-    error,
-  });
+  const name = (label: string, bad: string, error: RegExp) =>
+    usage(`name: ${label}`, ["put", bad, "some-value"], error);
   const SEGMENT = /has an empty, '\.' or '\.\.' segment/;
   return [
     name("empty", "", /Credential name is empty/),
@@ -55,264 +65,177 @@ function rows(p: Paths): Row[] {
     name("escape sequence", "esc\x1b[31m", /has a character other than letters, digits/),
     name("DEL", "del\x7f", /has a character other than letters, digits/),
     name("too long", "x".repeat(513), /is 513 characters, at most 512/),
-    {
-      label: "name: '..' in get (would leave a directory store)",
-      args: ["get", "../outside"],
-      exit: 2,
-      error: SEGMENT,
-    },
-    {
-      label: "name: '..' in delete (would delete outside a directory store)",
-      args: ["delete", "a/../../outside"],
-      exit: 2,
-      error: SEGMENT,
-    },
-    { label: "name: '//' in list", args: ["list", "a//b"], exit: 2, error: SEGMENT },
-    {
-      label: "version: empty",
-      args: ["put", "-v", "", "okname", "some-value"],
-      exit: 2,
-      error: /Version is empty/,
-    },
-    {
-      label: "version: with '/'",
-      args: ["put", "-v", "a/b", "okname", "some-value"],
-      exit: 2,
-      error: /Version "a\/b" is not 1 to 64 letters/,
-    },
-    {
-      label: "version: '..'",
-      args: ["put", "-v", "..", "okname", "some-value"],
-      exit: 2,
-      error: /Version "\.\." is not allowed/,
-    },
-    {
-      label: "version: too long",
-      args: ["put", "-v", "9".repeat(65), "okname", "some-value"],
-      exit: 2,
-      error: /is not 1 to 64 letters/,
-    },
-    {
-      label: "version: with '/' in get",
-      args: ["get", "-v", "../../x", "odd"],
-      exit: 2,
-      error: /Version "\.\.\/\.\.\/x" contains '\/'/,
-    },
-    {
-      label: "version: empty in delete",
-      args: ["delete", "-v", "", "odd"],
-      exit: 2,
-      error: /Version is empty/,
-    },
-    {
-      label: "version: non-integer latest with -a",
-      args: ["put", "-a", "odd", "next-value"],
-      exit: 2,
-      error: /Cannot autoversion 'odd': stored version 'beta' is not an integer/,
-    },
-    {
-      label: "context: missing '='",
-      args: ["put", "okname", "some-value", "envprod"],
-      exit: 2,
-      error: /Context argument 1 \(not shown: it may be a secret value\) is not of the form key/,
-    },
-    {
-      label: "context: empty key",
-      args: ["put", "okname", "some-value", "=prod"],
-      exit: 2,
-      error: /Context argument 1 \(not shown: it may be a secret value\) has an empty key/,
-    },
-    {
-      label: "context: the same key twice",
-      args: ["put", "okname", "some-value", "env=prod", "env=dev"],
-      exit: 2,
-      error: /Context argument 2 \(not shown: it may be a secret value\) repeats a key/,
-    },
-    {
-      label: "context: the same key twice in get",
-      args: ["get", "odd", "env=prod", "env=dev"],
-      exit: 2,
-      error: /Context key 'env' is given more than once/,
-    },
-    {
-      label: "context: a misplaced put value is not echoed",
-      args: ["put", "okname", "env=prod", "misplaced-secret-value"],
-      exit: 2,
-      error: /^(?![\s\S]*misplaced-secret-value)[\s\S]*Context argument 1 \(not shown/,
-    },
-    {
-      label: "value: starting with '-' is not echoed as an unknown option",
-      args: ["put", "okname", "-secret-dash-value"],
-      exit: 2,
-      error: /^(?![\s\S]*dash-value)[\s\S]*Unknown option \(not shown: it may be a secret/,
-    },
-    {
-      label: "value: starting with '-d' is not taken as a digest, nor echoed",
-      args: ["put", "okname", "-dash-secret-value"],
-      exit: 2,
-      error: /^(?![\s\S]*secret-value)[\s\S]*'-d, --digest <digest>' takes its value as the next/,
-    },
-    {
-      label: "value: starting with '-v' is not taken as a version, nor echoed",
-      args: ["put", "okname", "-very-secret-value"],
-      exit: 2,
-      error: /^(?![\s\S]*secret-value)[\s\S]*'-v, --version <version>' takes its value as the/,
-    },
-    {
-      label: "value: starting with '-h' is not taken as help",
-      args: ["put", "okname", "-hidden-secret-value"],
-      exit: 2,
-      error: /^(?![\s\S]*secret-value)[\s\S]*Unknown option \(not shown: it may be a secret/,
-    },
-    {
-      label: "context: missing '=' in get",
-      args: ["get", "odd", "envprod"],
-      exit: 2,
-      error: /Context 'envprod' is not of the form key=value/,
-    },
-    {
-      label: "value: @missing-file",
-      args: ["put", "okname", `@${p.missing}`],
-      exit: 2,
-      error: /^(?![\s\S]*missing\.txt)[\s\S]*'@', which names a file, and there is no such file/,
-    },
-    {
-      label: "value: @directory",
-      args: ["put", "okname", `@${p.dir}`],
-      exit: 2,
-      error: /Cannot read the value file '.*': it is a directory/,
-    },
-    {
-      label: "value: @unreadable file (mode 000)",
-      args: ["put", "okname", `@${p.unreadable}`],
-      exit: 2,
-      error: /Cannot read the value file '.*unreadable\.txt': permission denied/,
-      asUser: true,
-    },
-    {
-      label: "value: '@' alone",
-      args: ["put", "okname", "@"],
-      exit: 2,
-      error: /'@' names no file/,
-    },
-    {
-      label: "value: empty stdin",
-      args: ["put", "okname", "-"],
-      stdin: "",
-      exit: 2,
-      error: /Standard input is empty/,
-    },
-    {
-      label: "value: stdin not UTF-8",
-      args: ["put", "okname", "-"],
-      stdin: new Uint8Array([0x73, 0x65, 0xff, 0xfe, 0x63]),
-      exit: 2,
-      error: /The value from standard input is not valid UTF-8 text/,
-    },
-    {
-      label: "value: file not UTF-8",
-      args: ["put", "okname", `@${p.binary}`],
-      exit: 2,
-      error: /The value from '.*binary\.bin' is not valid UTF-8 text/,
-    },
-    {
-      label: "value: missing",
-      args: ["put", "okname"],
-      exit: 2,
-      error: /The value is missing/,
-    },
-    {
-      label: "location: malformed (another scheme)",
-      args: ["put", "okname", "some-value", "-l", "https://example.com/bucket"],
-      exit: 2,
-      error: /Location 'https:\/\/example\.com\/bucket' is neither s3:\/\/BUCKET\[\/PREFIX\] nor/,
-    },
-    {
-      label: "location: empty prefix segment",
-      args: ["put", "okname", "some-value", "-l", "my-bucket//prefix"],
-      exit: 2,
-      error: /Location 'my-bucket\/\/prefix' has an empty prefix segment/,
-    },
-    {
-      label: "location: empty -l (not the default bucket)",
-      args: ["put", "okname", "some-value", "-l", ""],
-      exit: 2,
-      error: /Location is empty/,
-    },
-    {
-      label: "key spec: empty -k (not the default key)",
-      args: ["put", "okname", "some-value", "-k", ""],
-      exit: 2,
-      error: /Key is empty/,
-    },
-    {
-      label: "location: 'file:' without a path",
-      args: ["put", "okname", "some-value", "-l", "file:"],
-      exit: 2,
-      error: /Location 'file:' names no directory/,
-    },
-    {
-      label: "location: invalid bucket name (upper case, '_')",
-      args: ["put", "okname", "some-value", "-l", "My_Bucket"],
-      exit: 2,
-      error: /'My_Bucket' is not a valid S3 bucket name/,
-    },
-    {
-      label: "location: invalid bucket name (too short)",
-      args: ["put", "okname", "some-value", "-l", "s3://ab"],
-      exit: 2,
-      error: /'ab' is not a valid S3 bucket name/,
-    },
-    {
-      label: "location: invalid bucket name (an IP address)",
-      args: ["put", "okname", "some-value", "-l", "192.168.1.1"],
-      exit: 2,
-      error: /'192\.168\.1\.1' is not a valid S3 bucket name/,
-    },
-    {
-      label: "key spec: 'local:' without a path",
-      args: ["put", "okname", "some-value", "-k", "local:"],
-      exit: 2,
-      error: /Key 'local:' names no file/,
-    },
-    {
-      label: "key spec: whitespace in a KMS key id",
-      args: ["put", "okname", "some-value", "-k", "alias/my key"],
-      exit: 2,
-      error: /Key 'alias\/my key' is not a KMS key id, ARN or alias/,
-    },
+    usage("name: '..' in get (would leave a directory store)", ["get", "../outside"], SEGMENT),
+    usage(
+      "name: '..' in delete (would delete outside a directory store)",
+      ["delete", "a/../../outside"],
+      SEGMENT,
+    ),
+    usage("name: '//' in list", ["list", "a//b"], SEGMENT),
+    usage("version: empty", putVersion(""), /Version is empty/),
+    usage("version: with '/'", putVersion("a/b"), /Version "a\/b" is not 1 to 64 letters/),
+    usage("version: '..'", putVersion(".."), /Version "\.\." is not allowed/),
+    usage("version: too long", putVersion("9".repeat(65)), /is not 1 to 64 letters/),
+    usage(
+      "version: with '/' in get",
+      ["get", "-v", "../../x", "odd"],
+      /Version "\.\.\/\.\.\/x" contains '\/'/,
+    ),
+    usage("version: empty in delete", ["delete", "-v", "", "odd"], /Version is empty/),
+    usage(
+      "version: non-integer latest with -a",
+      ["put", "-a", "odd", "next-value"],
+      /Cannot autoversion 'odd': stored version 'beta' is not an integer/,
+    ),
+    usage(
+      "context: missing '='",
+      putValue("some-value", "envprod"),
+      /Context argument 1 \(not shown: it may be a secret value\) is not of the form key/,
+    ),
+    usage(
+      "context: empty key",
+      putValue("some-value", "=prod"),
+      /Context argument 1 \(not shown: it may be a secret value\) has an empty key/,
+    ),
+    usage(
+      "context: the same key twice",
+      putValue("some-value", "env=prod", "env=dev"),
+      /Context argument 2 \(not shown: it may be a secret value\) repeats a key/,
+    ),
+    usage(
+      "context: the same key twice in get",
+      getOdd("env=prod", "env=dev"),
+      /Context key 'env' is given more than once/,
+    ),
+    usage(
+      "context: a misplaced put value is not echoed",
+      putValue("env=prod", "misplaced-secret-value"),
+      /^(?![\s\S]*misplaced-secret-value)[\s\S]*Context argument 1 \(not shown/,
+    ),
+    usage(
+      "value: starting with '-' is not echoed as an unknown option",
+      putValue("-secret-dash-value"),
+      /^(?![\s\S]*dash-value)[\s\S]*Unknown option \(not shown: it may be a secret/,
+    ),
+    usage(
+      "value: starting with '-d' is not taken as a digest, nor echoed",
+      putValue("-dash-secret-value"),
+      /^(?![\s\S]*secret-value)[\s\S]*'-d, --digest <digest>' takes its value as the next/,
+    ),
+    usage(
+      "value: starting with '-v' is not taken as a version, nor echoed",
+      putValue("-very-secret-value"),
+      /^(?![\s\S]*secret-value)[\s\S]*'-v, --version <version>' takes its value as the/,
+    ),
+    usage(
+      "value: starting with '-h' is not taken as help",
+      putValue("-hidden-secret-value"),
+      /^(?![\s\S]*secret-value)[\s\S]*Unknown option \(not shown: it may be a secret/,
+    ),
+    usage(
+      "context: missing '=' in get",
+      getOdd("envprod"),
+      /Context 'envprod' is not of the form key=value/,
+    ),
+    usage(
+      "value: @missing-file",
+      putValue(`@${p.missing}`),
+      /^(?![\s\S]*missing\.txt)[\s\S]*'@', which names a file, and there is no such file/,
+    ),
+    usage(
+      "value: @directory",
+      putValue(`@${p.dir}`),
+      /Cannot read the value file '.*': it is a directory/,
+    ),
+    usage(
+      "value: @unreadable file (mode 000)",
+      putValue(`@${p.unreadable}`),
+      /Cannot read the value file '.*unreadable\.txt': permission denied/,
+      { asUser: true },
+    ),
+    usage("value: '@' alone", putValue("@"), /'@' names no file/),
+    usage("value: empty stdin", putValue("-"), /Standard input is empty/, { stdin: "" }),
+    usage(
+      "value: stdin not UTF-8",
+      putValue("-"),
+      /The value from standard input is not valid UTF-8 text/,
+      { stdin: new Uint8Array([0x73, 0x65, 0xff, 0xfe, 0x63]) },
+    ),
+    usage(
+      "value: file not UTF-8",
+      putValue(`@${p.binary}`),
+      /The value from '.*binary\.bin' is not valid UTF-8 text/,
+    ),
+    usage("value: missing", putValue(), /The value is missing/),
+    usage(
+      "location: malformed (another scheme)",
+      putWith("-l", "https://example.com/bucket"),
+      /Location 'https:\/\/example\.com\/bucket' is neither s3:\/\/BUCKET\[\/PREFIX\] nor/,
+    ),
+    usage(
+      "location: empty prefix segment",
+      putWith("-l", "my-bucket//prefix"),
+      /Location 'my-bucket\/\/prefix' has an empty prefix segment/,
+    ),
+    usage("location: empty -l (not the default bucket)", putWith("-l", ""), /Location is empty/),
+    usage("key spec: empty -k (not the default key)", putWith("-k", ""), /Key is empty/),
+    usage(
+      "location: 'file:' without a path",
+      putWith("-l", "file:"),
+      /Location 'file:' names no directory/,
+    ),
+    usage(
+      "location: invalid bucket name (upper case, '_')",
+      putWith("-l", "My_Bucket"),
+      /'My_Bucket' is not a valid S3 bucket name/,
+    ),
+    usage(
+      "location: invalid bucket name (too short)",
+      putWith("-l", "s3://ab"),
+      /'ab' is not a valid S3 bucket name/,
+    ),
+    usage(
+      "location: invalid bucket name (an IP address)",
+      putWith("-l", "192.168.1.1"),
+      /'192\.168\.1\.1' is not a valid S3 bucket name/,
+    ),
+    usage(
+      "key spec: 'local:' without a path",
+      putWith("-k", "local:"),
+      /Key 'local:' names no file/,
+    ),
+    usage(
+      "key spec: whitespace in a KMS key id",
+      putWith("-k", "alias/my key"),
+      /Key 'alias\/my key' is not a KMS key id, ARN or alias/,
+    ),
     {
       label: "key spec: local key file readable by others (refused; not a usage error)",
-      args: ["put", "okname", "some-value", "-k", `local:${p.looseKey}`],
+      args: putWith("-k", `local:${p.looseKey}`),
       exit: 1,
       error: /Local master key '.*loose\.key' is accessible by others \(mode 644\)/,
     },
-    {
-      label: "option: digest that cannot be written",
-      args: ["put", "-d", "MD5", "okname", "some-value"],
-      exit: 2,
-      // put hides an option's bad argument: it may be part of a value starting with '-d'.
-      error:
-        /Option '-d, --digest <digest>' argument \(not shown.*\) is invalid\. Allowed choices are SHA256, SHA384, SHA512/,
-    },
-    {
-      label: "option: concurrency 0",
-      args: ["getall", "--concurrency", "0"],
-      exit: 2,
-      error: /Concurrency '0' is not a whole number from 1 to 1024/,
-    },
-    {
-      label: "option: attempts not a number",
-      args: ["get", "odd", "--max-attempts", "many"],
-      exit: 2,
-      error: /Attempt count 'many' is not a whole number/,
-    },
-    {
-      label: "option: timeout 0",
-      args: ["get", "odd", "--timeout", "0"],
-      exit: 2,
-      error: /Timeout '0' is not a number of seconds from 0\.1/,
-    },
+    // put hides an option's bad argument: it may be part of a value starting with '-d'.
+    usage(
+      "option: digest that cannot be written",
+      ["put", "-d", "MD5", "okname", "some-value"],
+      /Option '-d, --digest <digest>' argument \(not shown.*\) is invalid\. Allowed choices are SHA256, SHA384, SHA512/,
+    ),
+    usage(
+      "option: concurrency 0",
+      ["getall", "--concurrency", "0"],
+      /Concurrency '0' is not a whole number from 1 to 1024/,
+    ),
+    usage(
+      "option: attempts not a number",
+      getOdd("--max-attempts", "many"),
+      /Attempt count 'many' is not a whole number/,
+    ),
+    usage(
+      "option: timeout 0",
+      getOdd("--timeout", "0"),
+      /Timeout '0' is not a number of seconds from 0\.1/,
+    ),
   ];
 }
 

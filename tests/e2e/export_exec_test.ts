@@ -9,7 +9,8 @@ import { parse as parseDotenv } from "dotenv";
 import { parse as parseYaml } from "yaml";
 import { DOTENV_REFUSED, TRICKY } from "../data/tricky_values.ts";
 import { localBackend, motoBackend, type TestBackend } from "../helpers/backends.ts";
-import { MAIN_TS, runCli, runCliBytes } from "../helpers/cli.ts";
+import { cliArgv, cliEnv, runCli, runCliBytes } from "../helpers/cli.ts";
+import { withCleanup, withTempDir } from "../helpers/scoped.ts";
 import {
   decodeBase64,
   javaProperties,
@@ -89,23 +90,15 @@ const DOTENV_OK: Secrets = Object.fromEntries(
 );
 
 Deno.test("export: the tricky values round-trip through every format and its own parser", async (t) => {
-  const store = await localStore();
-  try {
+  await withCleanup(localStore, async (store) => {
     await inBatches(
       TRICKY.map((entry, i) => [TRICKY_NAMES[i], entry[1]]),
       8,
       ([name, value]) => store.put(name, value),
     );
+    const strip = ["--strip-prefix", "tricky/"];
     const exportAs = async (format: string, ...extra: string[]) => {
-      const r = await runCli([
-        "export",
-        "tricky/*",
-        "--strip-prefix",
-        "tricky/",
-        "-f",
-        format,
-        ...extra,
-      ], {
+      const r = await runCli(["export", "tricky/*", ...strip, "-f", format, ...extra], {
         env: store.env,
       });
       equal(r.code, 0, r.stderr);
@@ -138,21 +131,11 @@ Deno.test("export: the tricky values round-trip through every format and its own
       }
     });
     await t.step("dotenv (dotenv package and sh), refusing what it cannot carry", async () => {
-      const all = await runCli(
-        ["export", "tricky/*", "--strip-prefix", "tricky/", "-f", "dotenv"],
-        {
-          env: store.env,
-        },
-      );
+      const all = await runCli(["export", "tricky/*", ...strip, "-f", "dotenv"], {
+        env: store.env,
+      });
       refused(all, 2, /creds3: error: Secret 'REFUSED_\d\d' .*use the shell or json format/);
-      const r = await runCli([
-        "export",
-        "tricky/secret_*",
-        "--strip-prefix",
-        "tricky/",
-        "-f",
-        "dotenv",
-      ], {
+      const r = await runCli(["export", "tricky/secret_*", ...strip, "-f", "dotenv"], {
         env: store.env,
       });
       equal(r.code, 0, r.stderr);
@@ -164,17 +147,8 @@ Deno.test("export: the tricky values round-trip through every format and its own
       deepStrictEqual(await shellRead("sh", script, keys), DOTENV_OK);
     });
     await t.step("k8s: a valid v1 Secret whose data decodes to the secrets", async () => {
-      const text = await exportAs(
-        "k8s",
-        "--name",
-        "app-secrets",
-        "--namespace",
-        "prod",
-        "--label",
-        "app=web",
-        "--annotation",
-        "owner=team: ops",
-      );
+      const metadata = ["--name", "app-secrets", "--namespace", "prod", "--label", "app=web"];
+      const text = await exportAs("k8s", ...metadata, "--annotation", "owner=team: ops");
       for (const version of ["1.2", "1.1"] as const) {
         const doc = parseYaml(text, { version });
         equal(doc.apiVersion, "v1");
@@ -201,15 +175,7 @@ Deno.test("export: the tricky values round-trip through every format and its own
       deepStrictEqual(await javaProperties(await exportAs("properties")), STRIPPED);
     });
     await t.step("exec: the command sees every value exactly as stored", async () => {
-      const r = await runCliBytes([
-        "exec",
-        "tricky/*",
-        "--strip-prefix",
-        "tricky/",
-        "--",
-        "env",
-        "-0",
-      ], {
+      const r = await runCliBytes(["exec", "tricky/*", ...strip, "--", "env", "-0"], {
         env: store.env,
       });
       equal(r.code, 0, r.stderr);
@@ -220,31 +186,19 @@ Deno.test("export: the tricky values round-trip through every format and its own
       equal(env.CREDS3_LOCATION, store.env.CREDS3_LOCATION);
     });
     await t.step("exec --pristine: only the secrets and PATH", async () => {
-      const r = await runCliBytes([
-        "exec",
-        "tricky/*",
-        "--strip-prefix",
-        "tricky/",
-        "--pristine",
-        "--",
-        "env",
-        "-0",
-      ], {
+      const r = await runCliBytes(["exec", "tricky/*", ...strip, "--pristine", "--", "env", "-0"], {
         env: store.env,
       });
       equal(r.code, 0, r.stderr);
       deepStrictEqual(parseEnv0(r.stdout), { ...ENV_STYLE, PATH: Deno.env.get("PATH") });
     });
-  } finally {
-    await store.cleanup();
-  }
+  });
 });
 
 // --- export ----------------------------------------------------------------------------------
 
 Deno.test("getall: a format it cannot serve is refused with exit 2 before the store is read", async () => {
-  const home = await Deno.makeTempDir({ prefix: "creds3-getall-" });
-  try {
+  await withTempDir("creds3-getall-", async (home) => {
     // There is no store: opening it would fail with exit 1, so exit 2 shows it was never opened.
     const env = { HOME: home, CREDS3_LOCATION: `file:${home}/no-store` };
     const r = await runCli(["getall", "-f", "k8s"], { env });
@@ -254,14 +208,11 @@ Deno.test("getall: a format it cannot serve is refused with exit 2 before the st
       "creds3: error: The k8s format needs a name for the Secret\n" +
         "creds3: hint: getall has no --name: use 'creds3 export -f k8s --name NAME' instead\n",
     );
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
+  });
 });
 
 Deno.test("getall: an exporter's refusal is a usage error with a hint, as in export", async () => {
-  const store = await localStore();
-  try {
+  await withCleanup(localStore, async (store) => {
     await store.put("app/db-url", "getall-value-1");
     await store.put("app_db/url", "getall-value-2");
     const run = (...args: string[]) => runCli(["getall", ...args], { env: store.env });
@@ -285,14 +236,11 @@ Deno.test("getall: an exporter's refusal is a usage error with a hint, as in exp
       ok(!r.stderr.includes("getall-value"), "no value in messages");
       ok(!r.stderr.includes("--debug"), r.stderr);
     }
-  } finally {
-    await store.cleanup();
-  }
+  });
 });
 
 Deno.test("export k8s: bad names, keys and options are refused with exit 2 and no output", async () => {
-  const store = await localStore();
-  try {
+  await withCleanup(localStore, async (store) => {
     await store.put("app/db-password", "k8s-secret-1");
     const run = (...args: string[]) => runCli(["export", "app/*", ...args], { env: store.env });
     refused(await run("-f", "k8s"), 2, /The k8s format needs a name/);
@@ -340,14 +288,11 @@ Deno.test("export k8s: bad names, keys and options are refused with exit 2 and n
       2,
       /Option '-f, --format <format>' is required/,
     );
-  } finally {
-    await store.cleanup();
-  }
+  });
 });
 
 Deno.test("export: keys are env style for dotenv and shell, names elsewhere, --keep-names keeps them", async () => {
-  const store = await localStore();
-  try {
+  await withCleanup(localStore, async (store) => {
     await store.put("app/db-url", "postgres://db.example/app");
     await store.put("app/2fa.seed", "JBSWY3DPEHPK3PXP");
     const run = (...args: string[]) => runCli(["export", "app/*", ...args], { env: store.env });
@@ -387,14 +332,11 @@ Deno.test("export: keys are env style for dotenv and shell, names elsewhere, --k
       "plain/",
     ], { env: store.env });
     equal(kept.stdout, "export Token_1='tok-123'\n");
-  } finally {
-    await store.cleanup();
-  }
+  });
 });
 
 Deno.test("export: two names giving one key are refused, naming both", async () => {
-  const store = await localStore();
-  try {
+  await withCleanup(localStore, async (store) => {
     await store.put("dup/a-b", "first-value");
     await store.put("dup/a_b", "second-value");
     for (const format of ["dotenv", "shell"]) {
@@ -410,14 +352,11 @@ Deno.test("export: two names giving one key are refused, naming both", async () 
       2,
       /Secrets 'a_b' and 'dup\/a_b' both map to key 'a_b'/,
     );
-  } finally {
-    await store.cleanup();
-  }
+  });
 });
 
 Deno.test("export -o: mode 0600, atomic, nothing written or changed on failure", async () => {
-  const store = await localStore();
-  try {
+  await withCleanup(localStore, async (store) => {
     await store.put("app/token", "file-secret");
     await store.put("app/quote", 'it\'s "both"');
     await store.put("locked/x", "ctx-secret", "env=prod");
@@ -494,14 +433,11 @@ Deno.test("export -o: mode 0600, atomic, nothing written or changed on failure",
       /Cannot write '.*out': it is a directory/,
     );
     deepStrictEqual(await listing(), ["app.env", "app.json"]);
-  } finally {
-    await store.cleanup();
-  }
+  });
 });
 
 Deno.test("export: a first operand key=value is context, never a pattern", async () => {
-  const store = await localStore();
-  try {
+  await withCleanup(localStore, async (store) => {
     await store.put("ctx/a", "ctx-value-a", "env=prod");
     await store.put("ctx/b", "ctx-value-b", "env=prod");
     const run = (...args: string[]) =>
@@ -522,8 +458,7 @@ Deno.test("export: a first operand key=value is context, never a pattern", async
     refused(await run("nothing/*", "env=prod"), 1, /No credential matches 'nothing\/\*'/);
 
     // A name holding '=' is not a pattern without a '*': 'eq/a=b' is read as context.
-    const eq = await localStore();
-    try {
+    await withCleanup(localStore, async (eq) => {
       await eq.put("eq/a=b", "eq-value");
       const asContext = await runCli(["export", "eq/a=b", "-f", "json"], { env: eq.env });
       refused(asContext, 1, /'eq\/a=b' version 1: .*encryption context differs/);
@@ -533,17 +468,12 @@ Deno.test("export: a first operand key=value is context, never a pattern", async
         (await runCli(["export", "--help"], { env: eq.env })).stdout,
         /key=value \(it has a '=' and no '\*'\) is context/,
       );
-    } finally {
-      await eq.cleanup();
-    }
-  } finally {
-    await store.cleanup();
-  }
+    });
+  });
 });
 
 Deno.test("export --skip-errors and -v select what is exported", async () => {
-  const store = await localStore();
-  try {
+  await withCleanup(localStore, async (store) => {
     await store.put("s/open", "open-v1");
     await store.put("s/locked", "locked-v1", "env=prod");
     const r = await runCli(["export", "s/*", "-f", "json", "--skip-errors"], { env: store.env });
@@ -567,16 +497,13 @@ Deno.test("export --skip-errors and -v select what is exported", async () => {
       1,
       /No credential matching 's\/open' has version '9'/,
     );
-  } finally {
-    await store.cleanup();
-  }
+  });
 });
 
 // --- exec ------------------------------------------------------------------------------------
 
 Deno.test("exec: secrets in the environment, arguments after -- untouched, stdin passed", async () => {
-  const store = await localStore();
-  try {
+  await withCleanup(localStore, async (store) => {
     await store.put("foo", "foo value with 'quotes' and\na newline");
     await store.put("app/one", "one-value");
     await store.put("app/two-x", "two-value");
@@ -600,15 +527,8 @@ Deno.test("exec: secrets in the environment, arguments after -- untouched, stdin
       "TWO_X=two-value",
     ]);
 
-    const kept = await runCliBytes([
-      "exec",
-      "app/*",
-      "--keep-names",
-      "--pristine",
-      "--",
-      "env",
-      "-0",
-    ], { env: store.env });
+    const keptNames = ["app/*", "--keep-names", "--pristine"];
+    const kept = await runCliBytes(["exec", ...keptNames, "--", "env", "-0"], { env: store.env });
     deepStrictEqual(parseEnv0(kept.stdout), {
       "app/one": "one-value",
       "app/two-x": "two-value",
@@ -616,13 +536,11 @@ Deno.test("exec: secrets in the environment, arguments after -- untouched, stdin
     });
 
     // creds3 reads none of the command's arguments, even ones that look like its own options.
+    const printArgs = ["sh", "-c", 'printf "%s|" "$@"', "sh"];
     const args = await run([
       "app/one",
       "--",
-      "sh",
-      "-c",
-      'printf "%s|" "$@"',
-      "sh",
+      ...printArgs,
       "--pristine",
       "-v",
       "1",
@@ -644,14 +562,11 @@ Deno.test("exec: secrets in the environment, arguments after -- untouched, stdin
     const home = await run(["home", "--", "sh", "-c", 'printf "%s" "$HOME"']);
     equal(home.stdout, "/secret/home");
     match(home.stderr, /warning: secret 'HOME' replaces the environment's value/);
-  } finally {
-    await store.cleanup();
-  }
+  });
 });
 
 Deno.test("exec: exit codes are the command's; not found 127; no command 2", async () => {
-  const store = await localStore();
-  try {
+  await withCleanup(localStore, async (store) => {
     await store.put("x", "x-value");
     const run = (...args: string[]) => runCli(["exec", ...args], { env: store.env });
     const seven = await run("--", "sh", "-c", "exit 7");
@@ -675,14 +590,11 @@ Deno.test("exec: exit codes are the command's; not found 127; no command 2", asy
     );
     refused(await run("x"), 2, /No command to run/, /hint: give it after '--'/);
     refused(await run("x", "--"), 2, /No command to run/);
-  } finally {
-    await store.cleanup();
-  }
+  });
 });
 
 Deno.test("exec: when a secret cannot be read, or two give one name, the command never starts", async () => {
-  const store = await localStore();
-  try {
+  await withCleanup(localStore, async (store) => {
     const marker = `${store.home}/ran`;
     const touch = ["--", "sh", "-c", 'echo ran > "$1"', "sh", marker];
     await store.put("svc/open", "open-value");
@@ -720,16 +632,8 @@ Deno.test("exec: when a secret cannot be read, or two give one name, the command
     const fine = await runCli(["exec", "svc/locked", "env=prod", ...touch], { env: store.env });
     equal(fine.code, 0, fine.stderr);
     equal(await Deno.readTextFile(marker), "ran\n");
-  } finally {
-    await store.cleanup();
-  }
+  });
 });
-
-/** The directory Deno caches modules in, so a child with another HOME starts warm. */
-function denoDir(): string {
-  const home = Deno.env.get("HOME") ?? "";
-  return Deno.env.get("DENO_DIR") ?? `${Deno.env.get("XDG_CACHE_HOME") ?? `${home}/.cache`}/deno`;
-}
 
 async function signalCase(store: Store, signal: Deno.Signal, code: number) {
   const marker = `${store.home}/signal-${signal}`;
@@ -741,24 +645,11 @@ sleep 30 & p=$!
 echo "$$ $p" > "$2"
 echo ready
 wait $p`;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--quiet",
-      MAIN_TS,
-      "exec",
-      "x",
-      "--",
-      "sh",
-      "-c",
-      script,
-      "sh",
-      marker,
-      pids,
-    ],
+  const [deno, ...args] = cliArgv(["exec", "x", "--", "sh", "-c", script, "sh", marker, pids]);
+  const child = new Deno.Command(deno, {
+    args,
     clearEnv: true,
-    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", DENO_DIR: denoDir(), ...store.env },
+    env: cliEnv(store.env),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -809,34 +700,23 @@ wait $p`;
 }
 
 Deno.test("exec: SIGTERM and SIGINT sent to creds3 reach the command; its exit code comes back", async () => {
-  const store = await localStore();
-  try {
+  await withCleanup(localStore, async (store) => {
     await store.put("x", "x-value");
     await signalCase(store, "SIGTERM", 42);
     await signalCase(store, "SIGINT", 43);
-  } finally {
-    await store.cleanup();
-  }
+  });
 });
 
 // --- moto ------------------------------------------------------------------------------------
 
 Deno.test("moto: export k8s and exec read KMS-encrypted secrets with their context", async () => {
-  const store = await motoStore();
-  try {
+  await withCleanup(motoStore, async (store) => {
     await store.put("app/prod/db-password", "moto-db-secret\n", "env=prod");
     await store.put("app/prod/api_key", "it's $moto `key`", "env=prod");
-    const k8s = await runCli([
-      "export",
-      "app/prod/*",
-      "env=prod",
-      "-f",
-      "k8s",
-      "--name",
-      "app",
-      "--strip-prefix",
-      "app/prod/",
-    ], { env: store.env });
+    const [select, strip] = [["app/prod/*", "env=prod"], ["--strip-prefix", "app/prod/"]];
+    const k8s = await runCli(["export", ...select, "-f", "k8s", "--name", "app", ...strip], {
+      env: store.env,
+    });
     equal(k8s.code, 0, k8s.stderr);
     const doc = parseYaml(k8s.stdout);
     equal(doc.kind, "Secret");
@@ -844,17 +724,9 @@ Deno.test("moto: export k8s and exec read KMS-encrypted secrets with their conte
       Object.fromEntries(Object.entries(doc.data as Secrets).map(([k, v]) => [k, decodeBase64(v)])),
       { "db-password": "moto-db-secret\n", api_key: "it's $moto `key`" },
     );
-    const exec = await runCliBytes([
-      "exec",
-      "app/prod/*",
-      "env=prod",
-      "--strip-prefix",
-      "app/prod/",
-      "--pristine",
-      "--",
-      "env",
-      "-0",
-    ], { env: store.env });
+    const exec = await runCliBytes(["exec", ...select, ...strip, "--pristine", "--", "env", "-0"], {
+      env: store.env,
+    });
     equal(exec.code, 0, exec.stderr);
     deepStrictEqual(parseEnv0(exec.stdout), {
       API_KEY: "it's $moto `key`",
@@ -862,20 +734,9 @@ Deno.test("moto: export k8s and exec read KMS-encrypted secrets with their conte
       PATH: Deno.env.get("PATH"),
     });
     const marker = `${store.home}/ran`;
-    const wrong = await runCli([
-      "exec",
-      "app/prod/*",
-      "env=dev",
-      "--",
-      "sh",
-      "-c",
-      'echo ran > "$1"',
-      "sh",
-      marker,
-    ], { env: store.env });
+    const touch = ["--", "sh", "-c", 'echo ran > "$1"', "sh", marker];
+    const wrong = await runCli(["exec", "app/prod/*", "env=dev", ...touch], { env: store.env });
     refused(wrong, 1, /2 of 2 secrets could not be read; the command was not started/);
     equal(await exists(marker), false);
-  } finally {
-    await store.cleanup();
-  }
+  });
 });

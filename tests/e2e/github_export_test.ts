@@ -7,7 +7,6 @@
  */
 import { deepStrictEqual, equal, match, notEqual, ok, throws } from "node:assert/strict";
 import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { createMasterKey, CredentialStore, DirectoryStore, LocalKeyProvider } from "../../mod.ts";
 import { ExportError } from "../../lib/core/errors.ts";
 import { createGithubExporter, escapeCommandData, githubExporter } from "../../plugins/github.ts";
 import { TRICKY } from "../data/tricky_values.ts";
@@ -18,14 +17,9 @@ import {
   parseGithubEnv,
   parseWorkflowCommands,
 } from "../helpers/github_runner.ts";
-import {
-  awsEnv,
-  clientConfig,
-  createBucket,
-  createKmsKey,
-  motoUrl,
-  uniqueName,
-} from "../helpers/moto.ts";
+import { motoBucketAndKey, seededLocalStore } from "../helpers/backends.ts";
+import { awsEnv, clientConfig } from "../helpers/moto.ts";
+import { withCleanup } from "../helpers/scoped.ts";
 
 type Secrets = Record<string, string>;
 
@@ -133,35 +127,15 @@ Deno.test("github: keys that are not variable names, NODE_OPTIONS, NUL and a tra
 
 // --- export -f github, spawned ---------------------------------------------------------------
 
-interface LocalStore {
-  dir: string;
-  env: Record<string, string>;
-  cleanup(): Promise<void>;
-}
-
 /** A local store and key in a temp HOME holding `secrets` (written through the library). */
-async function localStore(secrets: Secrets): Promise<LocalStore> {
-  const dir = await Deno.makeTempDir({ prefix: "creds3-github-" });
-  await createMasterKey(`${dir}/master.key`);
-  const store = new DirectoryStore(`${dir}/store`);
-  await store.setup();
-  const creds = new CredentialStore(store, new LocalKeyProvider(`${dir}/master.key`));
-  await Promise.all(Object.entries(secrets).map(([name, value]) => creds.put(name, value)));
-  return {
-    dir,
-    env: { HOME: dir, CREDS3_LOCATION: `file:${dir}/store`, CREDS3_KEY: `local:${dir}/master.key` },
-    cleanup: () => Deno.remove(dir, { recursive: true }),
-  };
-}
+const localStore = (secrets: Secrets) => seededLocalStore("creds3-github-", secrets);
 
 const EARLIER = "EARLIER=kept\nMULTI<<X\nfrom an earlier step\nX\n";
 
 Deno.test("export -f github: masks on stdout, then every tricky value appended to $GITHUB_ENV", async () => {
   const names = Object.keys(ALL).map((key) => `tricky/${key.toLowerCase()}`);
-  const store = await localStore(
-    Object.fromEntries(names.map((n, i) => [n, Object.values(ALL)[i]])),
-  );
-  try {
+  const secrets = Object.fromEntries(names.map((n, i) => [n, Object.values(ALL)[i]]));
+  await withCleanup(() => localStore(secrets), async (store) => {
     const file = `${store.dir}/github_env`;
     await Deno.writeTextFile(file, EARLIER, { mode: 0o644 });
     await Deno.chmod(file, 0o644);
@@ -181,48 +155,48 @@ Deno.test("export -f github: masks on stdout, then every tricky value appended t
       });
     }
     equal((await Deno.stat(file)).mode! & 0o777, 0o644, "the runner's file keeps its mode");
-  } finally {
-    await store.cleanup();
-  }
+  });
 });
 
 Deno.test("export -f github -o FILE: appends there (a new file 0600), $GITHUB_ENV untouched", async () => {
-  const store = await localStore({ "ci/Deploy_Token": "made-up-token", "ci/pin": "4711" });
-  try {
-    const githubEnv = `${store.dir}/github_env`;
-    await Deno.writeTextFile(githubEnv, EARLIER);
-    const out = `${store.dir}/out.env`;
-    const args = ["export", "ci/*", "--strip-prefix", "ci/", "-f", "github", "-o", out];
-    const env = { ...store.env, GITHUB_ENV: githubEnv };
-    const first = await runCli(args, { env });
-    equal(first.code, 0, first.stderr);
-    assertMasks(first.stdout, { DEPLOY_TOKEN: "made-up-token", PIN: "4711" });
-    equal((await Deno.stat(out)).mode! & 0o777, 0o600);
-    const again = await runCli([...args, "--keep-names"], { env });
-    equal(again.code, 0, again.stderr);
-    const entries = parseGithubEnv(await Deno.readTextFile(out));
-    deepStrictEqual(entries.map((e) => e.name), ["DEPLOY_TOKEN", "PIN", "Deploy_Token", "pin"]);
-    deepStrictEqual(entries.map((e) => e.value), [
-      "made-up-token",
-      "4711",
-      "made-up-token",
-      "4711",
-    ]);
-    equal(await Deno.readTextFile(githubEnv), EARLIER);
-  } finally {
-    await store.cleanup();
-  }
+  await withCleanup(
+    () => localStore({ "ci/Deploy_Token": "made-up-token", "ci/pin": "4711" }),
+    async (store) => {
+      const githubEnv = `${store.dir}/github_env`;
+      await Deno.writeTextFile(githubEnv, EARLIER);
+      const out = `${store.dir}/out.env`;
+      const args = ["export", "ci/*", "--strip-prefix", "ci/", "-f", "github", "-o", out];
+      const env = { ...store.env, GITHUB_ENV: githubEnv };
+      const first = await runCli(args, { env });
+      equal(first.code, 0, first.stderr);
+      assertMasks(first.stdout, { DEPLOY_TOKEN: "made-up-token", PIN: "4711" });
+      equal((await Deno.stat(out)).mode! & 0o777, 0o600);
+      const again = await runCli([...args, "--keep-names"], { env });
+      equal(again.code, 0, again.stderr);
+      const entries = parseGithubEnv(await Deno.readTextFile(out));
+      deepStrictEqual(entries.map((e) => e.name), ["DEPLOY_TOKEN", "PIN", "Deploy_Token", "pin"]);
+      deepStrictEqual(entries.map((e) => e.value), [
+        "made-up-token",
+        "4711",
+        "made-up-token",
+        "4711",
+      ]);
+      equal(await Deno.readTextFile(githubEnv), EARLIER);
+    },
+  );
 });
 
+/** Names that collide as variables, a name no variable can take, variables the runner refuses. */
+const BAD_INPUT_SECRETS = {
+  "app/db-url": "made-up-1",
+  "app/db_url": "made-up-2",
+  "ok/token": "made-up-3",
+  "node/NODE_OPTIONS": "--require ./made-up.js",
+  "path/PATH": "/made-up/bin",
+};
+
 Deno.test("export -f github: bad input exits 2 with nothing on stdout and nothing written", async () => {
-  const store = await localStore({
-    "app/db-url": "made-up-1",
-    "app/db_url": "made-up-2",
-    "ok/token": "made-up-3",
-    "node/NODE_OPTIONS": "--require ./made-up.js",
-    "path/PATH": "/made-up/bin",
-  });
-  try {
+  await withCleanup(() => localStore(BAD_INPUT_SECRETS), async (store) => {
     const file = `${store.dir}/github_env`;
     await Deno.writeTextFile(file, EARLIER);
     const withFile = { ...store.env, GITHUB_ENV: file };
@@ -256,17 +230,11 @@ Deno.test("export -f github: bad input exits 2 with nothing on stdout and nothin
     const getall = await runCli(["getall", "-f", "github"], { env: withFile });
     equal(getall.code, 2, getall.stderr);
     match(getall.stderr, /argument 'github' is invalid/);
-  } finally {
-    await store.cleanup();
-  }
+  });
 });
 
 Deno.test("moto: export -f github reads KMS secrets with the session credentials an OIDC role gives", async () => {
-  const url = await motoUrl();
-  const bucket = uniqueName("creds3-github");
-  const alias = `alias/${uniqueName("creds3-github")}`;
-  await createBucket(url, bucket);
-  await createKmsKey(url, alias);
+  const { url, bucket, alias } = await motoBucketAndKey("creds3-github");
   const dir = await Deno.makeTempDir({ prefix: "creds3-github-moto-" });
   try {
     const { forcePathStyle: _, ...config } = clientConfig(url);

@@ -12,17 +12,20 @@ import { createMasterKey, LocalKeyProvider } from "../../lib/keys/local.ts";
 import { DirectoryStore } from "../../lib/stores/directory.ts";
 import { S3Store } from "../../lib/stores/s3/store.ts";
 import type { Store, StoredSecret } from "../../lib/core/store.ts";
-import { localAndMoto, motoBucket, type TestBackend } from "../helpers/backends.ts";
+import {
+  localAndMoto,
+  type TestBackend,
+  withBackend,
+  withMotoBucket,
+} from "../helpers/backends.ts";
 import { runCli } from "../helpers/cli.ts";
-import { s3Client } from "../helpers/moto.ts";
+import { withTempDir } from "../helpers/scoped.ts";
 
 const RACERS = 32;
 
 for (const [label, makeBackend] of localAndMoto("creds3-race")) {
   Deno.test(`races (${label}): ${RACERS} concurrent put -a land on ${RACERS} consecutive versions`, async () => {
-    const backend = await makeBackend();
-    const cli = (...args: string[]) => runCli(args, { env: backend.env });
-    try {
+    await withBackend(makeBackend, async (_, cli) => {
       const values = Array.from({ length: RACERS }, (_, i) => `racer-value-${i}`);
       const runs = await Promise.all(values.map((value) => cli("put", "-a", "race/name", value)));
       const stored = new Map<string, string>();
@@ -42,15 +45,11 @@ for (const [label, makeBackend] of localAndMoto("creds3-race")) {
       );
       const reads = await Promise.all(expected.map((v) => cli("get", "race/name", "-v", v)));
       reads.forEach((r, i) => strictEqual(r.stdout, `${stored.get(expected[i])}\n`, r.stderr));
-    } finally {
-      await backend.cleanup();
-    }
+    });
   });
 
   Deno.test(`races (${label}): of two concurrent put -v 5 exactly one wins`, async () => {
-    const backend = await makeBackend();
-    const cli = (...args: string[]) => runCli(args, { env: backend.env });
-    try {
+    await withBackend(makeBackend, async (_, cli) => {
       const names = ["pair/a", "pair/b", "pair/c", "pair/d"];
       const runs = await Promise.all(
         names.flatMap((name) =>
@@ -69,9 +68,7 @@ for (const [label, makeBackend] of localAndMoto("creds3-race")) {
         strictEqual((await cli("get", name)).stdout, `${side}-value\n`);
         strictEqual((await cli("list", name)).stdout, `${name} -- version 5\n`);
       }
-    } finally {
-      await backend.cleanup();
-    }
+    });
   });
 }
 
@@ -88,11 +85,9 @@ async function seedOldVersions(backend: TestBackend, name: string, count: number
 
 for (const [label, makeBackend] of localAndMoto("creds3-prune-race")) {
   Deno.test(`races (${label}): put -a while prune runs never loses its version`, async () => {
-    const backend = await makeBackend();
-    const cli = (...args: string[]) => runCli(args, { env: backend.env });
     const OLD = 40;
     const WRITERS = 16;
-    try {
+    await withBackend(makeBackend, async (backend, cli) => {
       await seedOldVersions(backend, "race/pruned", OLD);
       // Every prune keeps more versions than the writers add: the versions they write are all
       // among the latest, so only a prune that deleted what it had not listed could take one.
@@ -129,16 +124,13 @@ for (const [label, makeBackend] of localAndMoto("creds3-prune-race")) {
       // What is left: the latest versions, the writers' among them.
       const left = (await cli("list", "race/pruned")).stdout.trimEnd().split("\n");
       strictEqual(left.length, Number(keep), left.join("\n"));
-    } finally {
-      await backend.cleanup();
-    }
+    });
   });
 }
 
 /** Races 64 `put -a` with back-to-back prunes on one store, in one process. */
 async function racePrune(store: Store): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "creds3-race-key-" });
-  try {
+  await withTempDir("creds3-race-key-", async (dir) => {
     await createMasterKey(`${dir}/master.key`);
     const creds = new CredentialStore(store, new LocalKeyProvider(`${dir}/master.key`));
     for (let v = 1; v <= 30; v++) await creds.put("p/name", `old-${v}`, { version: String(v) });
@@ -163,30 +155,27 @@ async function racePrune(store: Store): Promise<void> {
     for (const [version, value] of written) {
       strictEqual((await creds.get("p/name", { version })).value, value);
     }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
+}
+
+/** Runs `fn` on a directory store, set up in a temporary directory removed afterwards. */
+function withDirectoryStore(fn: (store: DirectoryStore, root: string) => Promise<void>) {
+  return withTempDir("creds3-race-dir-", async (dir) => {
+    const store = new DirectoryStore(`${dir}/store`);
+    await store.setup();
+    await fn(store, `${dir}/store`);
+  });
 }
 
 Deno.test("races: prune against 64 writers on the directory store, in one process", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "creds3-race-dir-" });
-  try {
-    const store = new DirectoryStore(`${dir}/store`);
-    await store.setup();
-    await racePrune(store);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await withDirectoryStore(racePrune);
 });
 
 Deno.test("races: prune against 64 writers on S3 (moto), in one process", async () => {
-  const { url, bucket } = await motoBucket("creds3-race-prune");
-  const client = s3Client(url);
-  try {
-    await racePrune(new S3Store(client, bucket, "p/"));
-  } finally {
-    client.destroy();
-  }
+  await withMotoBucket(
+    "creds3-race-prune",
+    ({ s3, bucket }) => racePrune(new S3Store(s3, bucket, "p/")),
+  );
 });
 
 const sealed = (i: number): StoredSecret => ({
@@ -215,26 +204,18 @@ async function raceCreate(store: Store, writers: number): Promise<void> {
 }
 
 Deno.test("races: the directory store's create-only link lets exactly one of 64 writers win", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "creds3-race-dir-" });
-  try {
-    const store = new DirectoryStore(`${dir}/store`);
-    await store.setup();
+  await withDirectoryStore(async (store, root) => {
     for (let round = 0; round < 5; round++) {
       await raceCreate(store, 64);
       await store.remove([{ name: "same/name", version: "5" }]);
     }
     // No temporary file is left behind by the losers.
-    deepStrictEqual([...Deno.readDirSync(`${dir}/store`)], []);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+    deepStrictEqual([...Deno.readDirSync(root)], []);
+  });
 });
 
 Deno.test("races: a put into a folder that a delete is emptying still lands (directory store)", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "creds3-race-prune-" });
-  try {
-    const store = new DirectoryStore(`${dir}/store`);
-    await store.setup();
+  await withDirectoryStore(async (store, root) => {
     // Deleting the only version removes the emptied folders, possibly just after the writer
     // made them and before it writes its file there: the writer makes them again.
     for (let round = 0; round < 100; round++) {
@@ -248,22 +229,16 @@ Deno.test("races: a put into a folder that a delete is emptying still lands (dir
       deepStrictEqual(await store.read("a/b", "2"), sealed(2));
       await store.remove([{ name: "a/b", version: "2" }]);
     }
-    deepStrictEqual([...Deno.readDirSync(`${dir}/store`)], []);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+    deepStrictEqual([...Deno.readDirSync(root)], []);
+  });
 });
 
 Deno.test("races: S3 conditional PutObject lets exactly one of 16 writers win (moto)", async () => {
-  const { url, bucket } = await motoBucket("creds3-race-s3");
-  const client = s3Client(url);
-  try {
-    const store = new S3Store(client, bucket, "p/");
+  await withMotoBucket("creds3-race-s3", async ({ s3, bucket }) => {
+    const store = new S3Store(s3, bucket, "p/");
     for (let round = 0; round < 3; round++) {
       await raceCreate(store, 16);
       await store.remove([{ name: "same/name", version: "5" }]);
     }
-  } finally {
-    client.destroy();
-  }
+  });
 });

@@ -7,8 +7,7 @@
  * docs/SECURITY.md describes: the name in the encryption context.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { type Fields, localAndMoto } from "../helpers/backends.ts";
-import { runCli } from "../helpers/cli.ts";
+import { type Fields, localAndMoto, withBackend } from "../helpers/backends.ts";
 
 type Field = keyof Fields;
 
@@ -34,89 +33,70 @@ interface TamperCase {
 
 const HMAC_MISMATCH = /HMAC does not match/;
 
+/** `change` makes every read fail with `moto` on moto and with `local` (the same if not given) locally. */
+function tampered(
+  label: string,
+  change: TamperCase["change"],
+  moto: RegExp,
+  local: RegExp = moto,
+): TamperCase {
+  return { label, change, error: { moto, local } };
+}
+
+/** `field` removed: the S3 stores miss it in the metadata, the directory store in the record. */
+function removed(label: string, field: Field): TamperCase {
+  return tampered(
+    label,
+    (f) => without(f, field),
+    new RegExp(`has no '${field}' metadata`),
+    new RegExp(`has no '${field}' field`),
+  );
+}
+
+const UNKNOWN_DIGEST =
+  /Unknown digest 'WHIRLPOOL' \(known: SHA, SHA224, SHA256, SHA384, SHA512, MD5\)/;
+
 const cases: TamperCase[] = [
-  {
-    label: "body altered",
-    change: (f) => ({ ...f, contents: flip(f.contents) }),
-    error: { moto: HMAC_MISMATCH, local: HMAC_MISMATCH },
-  },
-  {
-    label: "body removed",
-    change: (f) => without(f, "contents"),
-    error: { moto: HMAC_MISMATCH, local: /has no 'contents' field/ },
-  },
-  {
-    label: "body copied from another version",
-    change: (f, other) => ({ ...f, contents: other.contents }),
-    error: { moto: HMAC_MISMATCH, local: HMAC_MISMATCH },
-  },
-  {
-    label: "hmac altered",
-    change: (f) => ({ ...f, hmac: flip(f.hmac) }),
-    error: { moto: HMAC_MISMATCH, local: HMAC_MISMATCH },
-  },
-  {
-    label: "hmac removed",
-    change: (f) => without(f, "hmac"),
-    error: { moto: /has no 'hmac' metadata/, local: /has no 'hmac' field/ },
-  },
-  {
-    label: "digest altered to another known digest",
-    change: (f) => ({ ...f, digest: "SHA512" }),
-    error: { moto: HMAC_MISMATCH, local: HMAC_MISMATCH },
-  },
-  {
-    label: "digest removed",
-    change: (f) => without(f, "digest"),
-    error: { moto: /has no 'digest' metadata/, local: /has no 'digest' field/ },
-  },
-  {
-    label: "digest emptied",
-    change: (f) => ({ ...f, digest: "" }),
-    error: { moto: /stored digest is empty/, local: /stored digest is empty/ },
-  },
-  {
-    label: "unknown digest name",
-    change: (f) => ({ ...f, digest: "WHIRLPOOL" }),
-    error: {
-      moto: /Unknown digest 'WHIRLPOOL' \(known: SHA, SHA224, SHA256, SHA384, SHA512, MD5\)/,
-      local: /Unknown digest 'WHIRLPOOL' \(known: SHA, SHA224, SHA256, SHA384, SHA512, MD5\)/,
-    },
-  },
-  {
-    label: "wrapped data key altered",
-    change: (f) => ({ ...f, key: flip(f.key) }),
-    error: {
-      // moto's ciphertext starts with its key's id: a change there names another key.
-      moto: /KMS Decrypt failed: InvalidCiphertextException|wrapped under a different KMS key than/,
-      local: /Cannot unwrap the data key with local master key/,
-    },
-  },
-  {
-    label: "wrapped data key from another version",
-    change: (f, other) => ({ ...f, key: other.key }),
-    error: { moto: HMAC_MISMATCH, local: HMAC_MISMATCH },
-  },
-  {
-    label: "wrapped data key removed",
-    change: (f) => without(f, "key"),
-    error: { moto: /has no 'key' metadata/, local: /has no 'key' field/ },
-  },
-  {
-    label: "wrapped data key not base64",
-    change: (f) => ({ ...f, key: "%%%not-base64%%%" }),
-    error: {
-      moto: /stored data key is not valid base64/,
-      local: /stored data key is not valid base64/,
-    },
-  },
+  tampered("body altered", (f) => ({ ...f, contents: flip(f.contents) }), HMAC_MISMATCH),
+  tampered("body removed", (f) => without(f, "contents"), HMAC_MISMATCH, /has no 'contents' field/),
+  tampered(
+    "body copied from another version",
+    (f, other) => ({ ...f, contents: other.contents }),
+    HMAC_MISMATCH,
+  ),
+  tampered("hmac altered", (f) => ({ ...f, hmac: flip(f.hmac) }), HMAC_MISMATCH),
+  removed("hmac removed", "hmac"),
+  tampered(
+    "digest altered to another known digest",
+    (f) => ({ ...f, digest: "SHA512" }),
+    HMAC_MISMATCH,
+  ),
+  removed("digest removed", "digest"),
+  tampered("digest emptied", (f) => ({ ...f, digest: "" }), /stored digest is empty/),
+  tampered("unknown digest name", (f) => ({ ...f, digest: "WHIRLPOOL" }), UNKNOWN_DIGEST),
+  tampered(
+    "wrapped data key altered",
+    (f) => ({ ...f, key: flip(f.key) }),
+    // moto's ciphertext starts with its key's id: a change there names another key.
+    /KMS Decrypt failed: InvalidCiphertextException|wrapped under a different KMS key than/,
+    /Cannot unwrap the data key with local master key/,
+  ),
+  tampered(
+    "wrapped data key from another version",
+    (f, other) => ({ ...f, key: other.key }),
+    HMAC_MISMATCH,
+  ),
+  removed("wrapped data key removed", "key"),
+  tampered(
+    "wrapped data key not base64",
+    (f) => ({ ...f, key: "%%%not-base64%%%" }),
+    /stored data key is not valid base64/,
+  ),
 ];
 
 for (const [label, makeStore] of localAndMoto("creds3-tamper")) {
   Deno.test(`tamper (${label}): every altered or removed field is refused by name and version`, async (t) => {
-    const store = await makeStore();
-    const cli = (...args: string[]) => runCli(args, { env: store.env });
-    try {
+    await withBackend(makeStore, async (store, cli) => {
       for (const [i, c] of cases.entries()) {
         await t.step(c.label, async () => {
           const name = `t/case${i}`;
@@ -150,15 +130,11 @@ for (const [label, makeStore] of localAndMoto("creds3-tamper")) {
           strictEqual((await cli("get", name)).stdout, `${values[1]}\n`);
         });
       }
-    } finally {
-      await store.cleanup();
-    }
+    });
   });
 
   Deno.test(`tamper (${label}): objects moved between names; the name in the context stops it`, async () => {
-    const store = await makeStore();
-    const cli = (...args: string[]) => runCli(args, { env: store.env });
-    try {
+    await withBackend(makeStore, async (store, cli) => {
       for (const args of [["put", "db/user", "user-value"], ["put", "db/admin", "admin-value"]]) {
         strictEqual((await cli(...args)).code, 0);
       }
@@ -186,8 +162,6 @@ for (const [label, makeStore] of localAndMoto("creds3-tamper")) {
         (await cli("get", "ctx/admin", "name=ctx/admin")).stdout,
         "ctx/admin-bound\n",
       );
-    } finally {
-      await store.cleanup();
-    }
+    });
   });
 }

@@ -25,11 +25,15 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import type { EncryptionContext } from "../../lib/core/context.ts";
+import { CredentialStore } from "../../lib/core/credential_store.ts";
 import { fromBase64, toBase64 } from "../../lib/core/encoding.ts";
+import { createMasterKey, LocalKeyProvider } from "../../lib/keys/local.ts";
+import { DirectoryStore } from "../../lib/stores/directory.ts";
 import type { StoredSecret } from "../../lib/core/store.ts";
 import { currentPath } from "../../lib/stores/directory/layout.ts";
 import { cephAwsEnv, cephS3Client } from "./ceph.ts";
-import { runCli } from "./cli.ts";
+import { type Cli, cliWith, runCli } from "./cli.ts";
 import {
   awsEnv,
   createBucket,
@@ -40,6 +44,7 @@ import {
   s3Client,
   uniqueName,
 } from "./moto.ts";
+import { withCleanup } from "./scoped.ts";
 
 /** The fields of one stored version, as the format names them. */
 export type Fields = StoredSecret;
@@ -146,6 +151,46 @@ export async function localBackend(options: LocalOptions = {}): Promise<LocalBac
   };
 }
 
+/** A local store and master key in a temporary folder, filled through the library. */
+export interface SeededStore {
+  /** The folder: the store is `dir/store`, the key `dir/master.key`; free for other files. */
+  dir: string;
+  /** The store's location, `file:...`. */
+  location: string;
+  /** The master key's spec, `local:...`. */
+  key: string;
+  /** Environment of a spawned CLI: HOME is `dir`, the location and key are set. */
+  env: Record<string, string>;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A local store holding `secrets` (under `context`, when given), written through the library
+ * with a master key of its own, in a temporary folder named `prefix...`: no CLI is spawned.
+ */
+export async function seededLocalStore(
+  prefix: string,
+  secrets: Record<string, string>,
+  context?: EncryptionContext,
+): Promise<SeededStore> {
+  const dir = await Deno.makeTempDir({ prefix });
+  await createMasterKey(`${dir}/master.key`);
+  const store = new DirectoryStore(`${dir}/store`);
+  await store.setup();
+  const creds = new CredentialStore(store, new LocalKeyProvider(`${dir}/master.key`));
+  await Promise.all(
+    Object.entries(secrets).map(([name, value]) => creds.put(name, value, { context })),
+  );
+  const [location, key] = [`file:${dir}/store`, `local:${dir}/master.key`];
+  return {
+    dir,
+    location,
+    key,
+    env: { HOME: dir, CREDS3_LOCATION: location, CREDS3_KEY: key },
+    cleanup: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
 /** Every path under `root` with its mode and text, e.g. `{"/store/a/1": "600 {...}"}`. */
 async function tree(root: string, from = root): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
@@ -218,6 +263,20 @@ export async function motoBucket(label: string): Promise<{ url: string; bucket: 
   return { url, bucket };
 }
 
+/** Runs `fn` on a new bucket on moto with an S3 client for it, destroyed when `fn` ends. */
+export async function withMotoBucket<T>(
+  label: string,
+  fn: (made: { url: string; bucket: string; s3: S3Client }) => Promise<T>,
+): Promise<T> {
+  const { url, bucket } = await motoBucket(label);
+  const s3 = s3Client(url);
+  try {
+    return await fn({ url, bucket, s3 });
+  } finally {
+    s3.destroy();
+  }
+}
+
 /** A new bucket and a new KMS key (with an alias) on moto, named after `label`. */
 export async function motoBucketAndKey(
   label: string,
@@ -228,6 +287,17 @@ export async function motoBucketAndKey(
     motoUrl().then((url) => createKmsKey(url, alias)),
   ]);
   return { ...made, alias };
+}
+
+/** A new credstash table and a new KMS key (with an alias) on moto, named after `label`. */
+export async function motoTableAndKey(
+  label: string,
+): Promise<{ url: string; table: string; alias: string }> {
+  const url = await motoUrl();
+  const table = uniqueName(label);
+  const alias = `alias/${uniqueName(label)}`;
+  await Promise.all([createCredstashTable(url, table), createKmsKey(url, alias)]);
+  return { url, table, alias };
 }
 
 /** Options of {@linkcode motoBackend} and {@linkcode cephBackend}. */
@@ -302,6 +372,14 @@ export async function cephBackend(
   };
 }
 
+/** Runs `fn` on the store `make` makes, with the CLI pointed at it; the store is cleaned up after. */
+export function withBackend<B extends TestBackend, T>(
+  make: () => Promise<B>,
+  fn: (backend: B, cli: Cli) => Promise<T>,
+): Promise<T> {
+  return withCleanup(make, (backend) => fn(backend, cliWith(backend.env)));
+}
+
 /** The two stores most end-to-end tests run on, as `[label, make]` pairs. */
 export function localAndMoto(label: string): [string, () => Promise<TestBackend>][] {
   return [["local", () => localBackend()], ["moto", () => motoBackend({ label })]];
@@ -341,10 +419,7 @@ export function paddedVersion(version: string): string {
  * Binary of its hex text.
  */
 export async function dynamodbBackend(label = "creds3-ddb"): Promise<DynamoDbBackend> {
-  const url = await motoUrl();
-  const table = uniqueName(label);
-  const alias = `alias/${uniqueName(label)}`;
-  await Promise.all([createCredstashTable(url, table), createKmsKey(url, alias)]);
+  const { url, table, alias } = await motoTableAndKey(label);
   const ddb = dynamodbClient(url);
   const key = (name: string, version: string) => ({
     name: { S: name },

@@ -3,7 +3,7 @@
  *
  * Env contract: `scripts/test.ts --ceph` (or `CREDS3_TEST_CEPH=1`) boots a one-node cluster via
  * `scripts/ceph.sh` and sets `CREDS3_TEST_CEPH_URL`. A test file that needs Ceph fails loudly
- * without it (`tests/e2e/ceph/cli_ceph_test.ts`: one failing test saying how to run it), and
+ * without it (one failing test saying how to run it: {@linkcode cephUrlOrFailingTest}), and
  * `scripts/test.ts` without `--ceph` leaves that file out, saying so. Ceph has no KMS: pair it
  * with moto for KMS.
  *
@@ -23,6 +23,24 @@ export const CEPH_REGION = "us-east-1";
 export function cephUrl(): string | undefined {
   const url = Deno.env.get("CREDS3_TEST_CEPH_URL");
   return url ? url.replace(/\/+$/, "") : undefined;
+}
+
+/**
+ * The gateway URL; without one, a single failing test named `name` that says how to start Ceph,
+ * and `undefined`, so the file that needs Ceph fails loudly instead of passing empty.
+ */
+export function cephUrlOrFailingTest(name: string): string | undefined {
+  const url = cephUrl();
+  if (url === undefined) {
+    Deno.test(name, () => {
+      throw new Error(
+        "These tests need Ceph's S3 gateway: run 'deno task test --ceph tests/e2e/ceph/' " +
+          "(it installs and starts a one-node Ceph via scripts/ceph.sh), or start one with " +
+          "'scripts/ceph.sh up .ceph PORT' and set CREDS3_TEST_CEPH_URL=http://127.0.0.1:PORT",
+      );
+    });
+  }
+  return url;
 }
 
 /** An S3 client for the gateway: its credentials, path style, checksums only when required. */

@@ -48,6 +48,14 @@ export async function runCli(args: string[], options: RunCliOptions = {}): Promi
   return { ...result, stdout: new TextDecoder().decode(result.stdout) };
 }
 
+/** The CLI bound to one environment: `cli("get", "name")`. */
+export type Cli = (...args: string[]) => Promise<CliResult>;
+
+/** {@linkcode runCli} with `env`, taking the arguments one by one. */
+export function cliWith(env: Record<string, string>): Cli {
+  return (...args) => runCli(args, { env });
+}
+
 /** Run `deno run -A main.ts ...args`; stdout as raw bytes. */
 export async function runCliBytes(
   args: string[],

@@ -20,7 +20,7 @@
 
 import http from "node:http";
 import { classify, type ParsedRequest } from "./proxy_classify.ts";
-import { readRequest, writeResponse } from "./proxy_http1.ts";
+import { concat, readRequest, writeResponse } from "./proxy_http1.ts";
 
 export { classify } from "./proxy_classify.ts";
 
@@ -408,14 +408,4 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms);
     signal.addEventListener("abort", done);
   });
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }

@@ -147,14 +147,19 @@ class ConnReader {
       parts.push(await this.readExactly(size));
       await this.readExactly(2);
     }
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let offset = 0;
-    for (const part of parts) {
-      out.set(part, offset);
-      offset += part.length;
-    }
-    return out;
+    return concat(parts);
   }
+}
+
+/** The bytes of `chunks`, one after another. */
+export function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
 }
 
 function indexOfCrlfCrlf(buf: Uint8Array, from: number): number {

@@ -8,12 +8,13 @@
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { parse } from "yaml";
 import denoJson from "../../deno.json" with { type: "json" };
-import { createMasterKey, CredentialStore, DirectoryStore, LocalKeyProvider } from "../../mod.ts";
 import { assetName, PERMISSIONS, TARGETS } from "../../scripts/compile.ts";
 import { denoDir, MAIN_TS, REPO_ROOT, runCli } from "../helpers/cli.ts";
 import { type ActionRun, readAction, runAction } from "../helpers/composite_action.ts";
 import { assertMasks, githubEnvRecord, parseGithubEnv } from "../helpers/github_runner.ts";
-import { awsEnv, createBucket, createKmsKey, motoUrl, uniqueName } from "../helpers/moto.ts";
+import { motoBucketAndKey, seededLocalStore } from "../helpers/backends.ts";
+import { awsEnv } from "../helpers/moto.ts";
+import { withCleanup } from "../helpers/scoped.ts";
 
 const VERSION = denoJson.version;
 const INPUTS = ["location", "key", "region", "pattern", "context", "strip-prefix", "version"];
@@ -83,22 +84,8 @@ function jobEnv(home: string, extra: Record<string, string> = {}): Record<string
 }
 
 /** A local store with `secrets` (context env=prod) and a scratch folder, all in one temp dir. */
-async function scratch(secrets: Record<string, string> = {}) {
-  const dir = await Deno.makeTempDir({ prefix: "creds3-action-" });
-  await createMasterKey(`${dir}/master.key`);
-  const store = new DirectoryStore(`${dir}/store`);
-  await store.setup();
-  const creds = new CredentialStore(store, new LocalKeyProvider(`${dir}/master.key`));
-  for (const [name, value] of Object.entries(secrets)) {
-    await creds.put(name, value, { context: { env: "prod" } });
-  }
-  return {
-    dir,
-    location: `file:${dir}/store`,
-    key: `local:${dir}/master.key`,
-    cleanup: () => Deno.remove(dir, { recursive: true }),
-  };
-}
+const scratch = (secrets: Record<string, string> = {}) =>
+  seededLocalStore("creds3-action-", secrets, { env: "prod" });
 
 function failedWith(run: ActionRun, step: string, pattern: RegExp): void {
   const last = run.steps.at(-1)!;
@@ -139,13 +126,13 @@ Deno.test("action.yml: composite, the documented inputs, scripts given inputs th
 });
 
 Deno.test("action: installs the checked binary, then loads the selected secrets, masked", async () => {
-  const work = await scratch({
+  const secrets = {
     "app/prod/db-url": "postgres://made-up.internal/app",
     "app/prod/cert": "-----BEGIN-----\nmade-up cert\n-----END-----\n",
     "app/prod/pin": "4711",
     "app/dev/db-url": "not selected",
-  });
-  try {
+  };
+  await withCleanup(() => scratch(secrets), async (work) => {
     const base = await fakeRelease(`${work.dir}/releases`);
     const run = await runAction({
       actionPath: REPO_ROOT,
@@ -185,14 +172,11 @@ Deno.test("action: installs the checked binary, then loads the selected secrets,
       `Appended 3 secrets to '${work.dir}/github_env' (github)\n`,
     );
     deepStrictEqual(githubEnvRecord(parseGithubEnv(run.githubEnv)), expected);
-  } finally {
-    await work.cleanup();
-  }
+  });
 });
 
 Deno.test("action: a binary whose checksum is wrong stops the job before it runs", async () => {
-  const work = await scratch({ "app/token": "made-up-token" });
-  try {
+  await withCleanup(() => scratch({ "app/token": "made-up-token" }), async (work) => {
     const base = await fakeRelease(`${work.dir}/releases`);
     const asset = `${work.dir}/releases/v${VERSION}/creds3-x86_64-unknown-linux-gnu`;
     const marker = `${work.dir}/tampered-binary-ran`;
@@ -224,14 +208,11 @@ Deno.test("action: a binary whose checksum is wrong stops the job before it runs
       "install",
       /the SHA256SUMS of creds3 v\S+ lists no creds3-x86_64-unknown-linux-gnu/,
     );
-  } finally {
-    await work.cleanup();
-  }
+  });
 });
 
 Deno.test("action: a missing release, a bad version or a binary of another version stop the job", async () => {
-  const work = await scratch();
-  try {
+  await withCleanup(scratch, async (work) => {
     const base = await fakeRelease(`${work.dir}/releases`, "7.7.7");
     const env = jobEnv(work.dir, { CREDS3_RELEASE_URL: base });
     const cases: [string, RegExp][] = [
@@ -255,14 +236,11 @@ Deno.test("action: a missing release, a bad version or a binary of another versi
         pattern,
       );
     }
-  } finally {
-    await work.cleanup();
-  }
+  });
 });
 
 Deno.test("action: by default the action's own version, from its repository's releases", async () => {
-  const work = await scratch({ "ci/token": "made-up-token" });
-  try {
+  await withCleanup(() => scratch({ "ci/token": "made-up-token" }), async (work) => {
     const server = `${work.dir}/server`;
     await fakeRelease(`${server}/OWNER/creds3/releases/download`);
     const env = jobEnv(work.dir, { GITHUB_SERVER_URL: `file://${server}` });
@@ -293,9 +271,7 @@ Deno.test("action: by default the action's own version, from its repository's re
       "install",
       /cannot tell which repository the action comes from: set CREDS3_RELEASE_URL/,
     );
-  } finally {
-    await work.cleanup();
-  }
+  });
 });
 
 Deno.test("action and release workflow: every runner gets an asset the release publishes", async () => {
@@ -309,8 +285,7 @@ Deno.test("action and release workflow: every runner gets an asset the release p
   const glob = new RegExp(`^${published[1].replaceAll("*", ".*")}$`);
   for (const asset of assets) match(asset, glob);
 
-  const work = await scratch();
-  try {
+  await withCleanup(scratch, async (work) => {
     const base = await fakeRelease(`${work.dir}/releases`);
     const runners = [["Linux", "X64"], ["Linux", "ARM64"], ["macOS", "X64"], ["macOS", "ARM64"], [
       "Windows",
@@ -346,19 +321,12 @@ Deno.test("action and release workflow: every runner gets an asset the release p
       equal(out.code, 1);
       match(new TextDecoder().decode(out.stderr), /no creds3 binary for a \S+ \S+ runner/);
     }
-  } finally {
-    await work.cleanup();
-  }
+  });
 });
 
 Deno.test("moto: the action with the credentials configure-aws-credentials leaves in the job", async () => {
-  const url = await motoUrl();
-  const bucket = uniqueName("creds3-action");
-  const alias = `alias/${uniqueName("creds3-action")}`;
-  await createBucket(url, bucket);
-  await createKmsKey(url, alias);
-  const work = await scratch();
-  try {
+  const { url, bucket, alias } = await motoBucketAndKey("creds3-action");
+  await withCleanup(scratch, async (work) => {
     const aws = awsEnv(url);
     const put = await runCli(
       ["put", "deploy/api-key", "made-up-api-key", "env=ci", "-l", `${bucket}/team`, "-k", alias],
@@ -388,9 +356,7 @@ Deno.test("moto: the action with the credentials configure-aws-credentials leave
     equal(run.code, 0, describe(run));
     assertMasks(run.steps[1].stdout, { API_KEY: "made-up-api-key" });
     deepStrictEqual(githubEnvRecord(parseGithubEnv(run.githubEnv)), { API_KEY: "made-up-api-key" });
-  } finally {
-    await work.cleanup();
-  }
+  });
 });
 
 Deno.test("README: the GitHub Actions example uses the action's inputs, after an OIDC role", async () => {

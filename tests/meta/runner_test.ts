@@ -8,6 +8,7 @@
 import { deepStrictEqual, match, ok, rejects, strictEqual } from "node:assert/strict";
 import { motoPython } from "../../scripts/moto_python.ts";
 import { cliEnv, REPO_ROOT, runCommand } from "../helpers/cli.ts";
+import { withTempDir } from "../helpers/scoped.ts";
 
 /** A folder with every command on the PATH but `missing`, as links. */
 async function pathWithout(missing: string[]): Promise<string> {
@@ -101,8 +102,7 @@ async function bareVenv(dir: string, ...flags: string[]): Promise<string> {
 }
 
 Deno.test("runner: moto set up in the project's venv is found and reused", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "creds3-venv-" });
-  try {
+  await withTempDir("creds3-venv-", async (dir) => {
     const python = await bareVenv(`${dir}/bare`);
     // A venv that sees the system's packages stands for one where moto was installed.
     const venv = `${dir}/moto-venv`;
@@ -117,14 +117,11 @@ Deno.test("runner: moto set up in the project's venv is found and reused", async
     deepStrictEqual(said, [`${python} has no moto server: using the one in ${venv}`]);
     strictEqual(await motoPython(REPO_ROOT, { log: (m) => said.push(m) }), "python3");
     strictEqual(said.length, 1, "python3 with moto is used as it is, silently");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("runner: when pip cannot reach its index, it stops with the command to run", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "creds3-venv-" });
-  try {
+  await withTempDir("creds3-venv-", async (dir) => {
     const python = await bareVenv(`${dir}/bare`);
     const venv = `${dir}/moto-venv`;
     const said: string[] = [];
@@ -156,7 +153,5 @@ Deno.test("runner: when pip cannot reach its index, it stops with the command to
     );
     strictEqual(said.length, 1);
     ok(said[0].startsWith(`${python} has no moto server: installing it into ${venv}`), said[0]);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });

@@ -4,28 +4,30 @@
  * choices, mandatory and repeatable options, argument counts, and the errors for each bad input.
  */
 import { deepStrictEqual, match, ok, strictEqual, throws } from "node:assert/strict";
-import { type Call, parse, type ProgramSpec } from "../../lib/cli/mod.ts";
+import { type Call, type OptionSpec, parse, type ProgramSpec } from "../../lib/cli/mod.ts";
 import { UsageError } from "../../lib/core/errors.ts";
 import { errorHint } from "../../commands/errors.ts";
+
+/** An argument spec described by its bare name: `<name>` is "name". */
+const described = (name: string) => ({ name, description: name.replace(/[<>[\].]/g, "") });
+
+/** The program's own options, given before or after the command. */
+const GLOBAL: OptionSpec[] = [
+  { flags: "-r, --region <region>", description: "region" },
+  { flags: "-n, --arn <arn>", description: "role" },
+  { flags: "--debug", description: "debug" },
+];
 
 const program: ProgramSpec = {
   name: "tool",
   version: "9.9.9",
   description: "a test program",
-  options: [
-    { flags: "-r, --region <region>", description: "region" },
-    { flags: "-n, --arn <arn>", description: "role" },
-    { flags: "--debug", description: "debug" },
-  ],
+  options: GLOBAL,
   commands: [
     {
       name: "put",
       description: "store",
-      arguments: [
-        { name: "<name>", description: "name" },
-        { name: "[value]", description: "value" },
-        { name: "[context...]", description: "context" },
-      ],
+      arguments: ["<name>", "[value]", "[context...]"].map(described),
       options: [
         { flags: "-v, --version <version>", description: "version", default: "1" },
         { flags: "-a, --autoversion", description: "next version" },

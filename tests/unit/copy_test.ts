@@ -13,8 +13,9 @@ import { CredentialStore } from "../../lib/core/credential_store.ts";
 import { fromBase64 } from "../../lib/core/encoding.ts";
 import { Creds3Error, NotFoundError } from "../../lib/core/errors.ts";
 import type { KeyProvider } from "../../lib/core/key_provider.ts";
-import type { Store, StoredSecret } from "../../lib/core/store.ts";
+import type { Store } from "../../lib/core/store.ts";
 import { MemoryStore } from "../../lib/stores/memory.ts";
+import { storedVersions, versionNames } from "../helpers/store_contents.ts";
 import { ServiceKeys, TestKeys, wrappedBy } from "../helpers/test_keys.ts";
 
 const PROD = { env: "prod" };
@@ -29,25 +30,13 @@ async function source(keys: KeyProvider = new TestKeys("old"), store: Store = ne
   return creds;
 }
 
-function names(entries: { name: string; version: string }[]): string[] {
-  return entries.map((e) => `${e.name}@${e.version}`);
-}
-
-async function stored(store: Store): Promise<Record<string, StoredSecret>> {
-  const all: Record<string, StoredSecret> = {};
-  for await (const e of store.list()) {
-    all[`${e.name}@${e.version}`] = await store.read(e.name, e.version);
-  }
-  return all;
-}
-
 Deno.test("copy: every version the destination lacks, fields as they are, no key service call", async () => {
   const keys = new TestKeys("old");
   const from = await source(keys);
   const calls = { ...keys.calls };
   const to = new CredentialStore(new MemoryStore(), keys);
   const result = await copyVersions(from, to, undefined);
-  deepStrictEqual(names(result.copied), [
+  deepStrictEqual(versionNames(result.copied), [
     "db/password@1",
     "db/password@2",
     "plain/token@1",
@@ -55,7 +44,7 @@ Deno.test("copy: every version the destination lacks, fields as they are, no key
   ]);
   deepStrictEqual([result.present, result.conflicts, result.failures], [[], [], []]);
   // Exactly the same fields: the wrapped keys, comments and binary marks too.
-  deepStrictEqual(await stored(to.store), await stored(from.store));
+  deepStrictEqual(await storedVersions(to.store), await storedVersions(from.store));
   deepStrictEqual(keys.calls, calls, "no key was made, unwrapped or wrapped");
   strictEqual(
     (await to.get("db/password", { context: PROD, version: "1" })).value,
@@ -73,14 +62,16 @@ Deno.test("copy: a version the destination holds with other content is a conflic
   await to.put("db/password", "someone-else-made-up", { version: "2", context: PROD });
   const theirs = await to.store.read("db/password", "2");
   const result = await copyVersions(from, to, "db/*");
-  deepStrictEqual(names(result.copied), ["db/password@1"]);
-  deepStrictEqual(names(result.conflicts), ["db/password@2"]);
+  deepStrictEqual(versionNames(result.copied), ["db/password@1"]);
+  deepStrictEqual(versionNames(result.conflicts), ["db/password@2"]);
   deepStrictEqual(await to.store.read("db/password", "2"), theirs);
   // Only the comment differs: still not the same version.
   const other = new CredentialStore(new MemoryStore(), new TestKeys("old"));
   const first = await from.store.read("db/password", "1");
   await other.store.create("db/password", "1", { ...first, comment: "changed" });
-  deepStrictEqual(names((await copyVersions(from, other, "db/*")).conflicts), ["db/password@1"]);
+  deepStrictEqual(versionNames((await copyVersions(from, other, "db/*")).conflicts), [
+    "db/password@1",
+  ]);
 });
 
 Deno.test("copy: a version created meanwhile in the destination is compared, never overwritten", async () => {
@@ -102,7 +93,7 @@ Deno.test("copy: a version created meanwhile in the destination is compared, nev
   };
   const result = await copyVersions(from, new CredentialStore(racing, new TestKeys("old")), "db/*");
   deepStrictEqual(
-    [names(result.copied), names(result.present), names(result.conflicts)],
+    [versionNames(result.copied), versionNames(result.present), versionNames(result.conflicts)],
     [[], ["db/password@1"], ["db/password@2"]],
   );
 });
@@ -111,7 +102,7 @@ Deno.test("copy: --latest-only copies the latest version of each name", async ()
   const from = await source();
   const to = new CredentialStore(new MemoryStore(), new TestKeys("old"));
   const result = await copyVersions(from, to, undefined, { latestOnly: true });
-  deepStrictEqual(names(result.copied), ["db/password@2", "plain/token@1", "tls/blob@1"]);
+  deepStrictEqual(versionNames(result.copied), ["db/password@2", "plain/token@1", "tls/blob@1"]);
 });
 
 Deno.test("copy: a dry run reads nothing it would copy, writes nothing, and still finds conflicts", async () => {
@@ -131,10 +122,10 @@ Deno.test("copy: a dry run reads nothing it would copy, writes nothing, and stil
     dryRun: true,
     rewrap: true,
   });
-  deepStrictEqual(names(result.copied), ["db/password@1", "plain/token@1", "tls/blob@1"]);
-  deepStrictEqual(names(result.conflicts), ["db/password@2"]);
+  deepStrictEqual(versionNames(result.copied), ["db/password@1", "plain/token@1", "tls/blob@1"]);
+  deepStrictEqual(versionNames(result.conflicts), ["db/password@2"]);
   deepStrictEqual(read, ["db/password@2"], "only the version to compare was read");
-  deepStrictEqual(names(await Array.fromAsync(to.store.list())), ["db/password@2"]);
+  deepStrictEqual(versionNames(await Array.fromAsync(to.store.list())), ["db/password@2"]);
 });
 
 Deno.test("copy: a pattern that matches nothing is an error; an empty source copies nothing", async () => {
@@ -145,13 +136,19 @@ Deno.test("copy: a pattern that matches nothing is an error; an empty source cop
   deepStrictEqual((await copyVersions(empty, to, undefined)).copied, []);
 });
 
-Deno.test("copy --to-key: inside the key service when it reaches both keys; same ciphertext and HMAC", async () => {
-  const old = new ServiceKeys("old", "kms-eu");
-  const next = new ServiceKeys("new", "kms-eu");
+/** `copy db/* --to-key` from a key of the service `oldService` to one of `newService`. */
+async function copyToKey(oldService: string, newService: string) {
+  const old = new ServiceKeys("old", oldService);
+  const next = new ServiceKeys("new", newService);
   const from = await source(old);
   const to = new CredentialStore(new MemoryStore(), next);
   const result = await copyVersions(from, to, "db/*", { rewrap: true, context: PROD });
-  deepStrictEqual(names(result.copied), ["db/password@1", "db/password@2"]);
+  return { old, next, from, to, result };
+}
+
+Deno.test("copy --to-key: inside the key service when it reaches both keys; same ciphertext and HMAC", async () => {
+  const { old, next, from, to, result } = await copyToKey("kms-eu", "kms-eu");
+  deepStrictEqual(versionNames(result.copied), ["db/password@1", "db/password@2"]);
   strictEqual(old.calls.reEncrypt, 2);
   strictEqual(old.calls.decryptDataKey ?? 0, 0, "no data key left the service");
   strictEqual(next.calls.wrapDataKey ?? 0, 0);
@@ -169,11 +166,7 @@ Deno.test("copy --to-key: inside the key service when it reaches both keys; same
 });
 
 Deno.test("copy --to-key: between services, unwrapped and wrapped, the data key zeroed", async () => {
-  const old = new ServiceKeys("old", "kms-us");
-  const next = new ServiceKeys("new", "kms-eu");
-  const from = await source(old);
-  const to = new CredentialStore(new MemoryStore(), next);
-  const result = await copyVersions(from, to, "db/*", { rewrap: true, context: PROD });
+  const { old, next, to, result } = await copyToKey("kms-us", "kms-eu");
   strictEqual(result.copied.length, 2);
   deepStrictEqual([old.calls.decryptDataKey, next.calls.wrapDataKey, old.calls.reEncrypt], [
     2,
@@ -192,15 +185,15 @@ Deno.test("copy --to-key: a version under another context fails, named; a rerun 
   const from = await source(new TestKeys("old"));
   const to = new CredentialStore(new MemoryStore(), new TestKeys("new"));
   const first = await copyVersions(from, to, undefined, { rewrap: true, context: PROD });
-  deepStrictEqual(names(first.copied), ["db/password@1", "db/password@2", "tls/blob@1"]);
-  deepStrictEqual(names(first.failures), ["plain/token@1"]);
+  deepStrictEqual(versionNames(first.copied), ["db/password@1", "db/password@2", "tls/blob@1"]);
+  deepStrictEqual(versionNames(first.failures), ["plain/token@1"]);
   const error = first.failures[0].error as Creds3Error;
   strictEqual(error.reason?.type, "context-mismatch");
   deepStrictEqual(error.secret, { name: "plain/token", version: "1" });
-  deepStrictEqual(names(await Array.fromAsync(to.store.list({ name: "plain/token" }))), []);
+  deepStrictEqual(versionNames(await Array.fromAsync(to.store.list({ name: "plain/token" }))), []);
 
   const rerun = await copyVersions(from, to, "plain/*", { rewrap: true });
-  deepStrictEqual([names(rerun.copied), rerun.failures], [["plain/token@1"], []]);
+  deepStrictEqual([versionNames(rerun.copied), rerun.failures], [["plain/token@1"], []]);
   const all = await copyVersions(from, to, undefined, { rewrap: true, context: PROD });
   deepStrictEqual([all.copied.length, all.present.length, all.failures.length], [0, 4, 0]);
 });
@@ -211,8 +204,8 @@ Deno.test("copy --to-key: versions the destination holds under the source's key 
   const to = new CredentialStore(new MemoryStore(), new TestKeys("new"));
   await copyVersions(from, to, "db/*");
   const result = await copyVersions(from, to, "db/*", { rewrap: true, context: PROD });
-  deepStrictEqual(names(result.present), ["db/password@1", "db/password@2"]);
-  deepStrictEqual(names(result.presentUnderSourceKey), ["db/password@1", "db/password@2"]);
+  deepStrictEqual(versionNames(result.present), ["db/password@1", "db/password@2"]);
+  deepStrictEqual(versionNames(result.presentUnderSourceKey), ["db/password@1", "db/password@2"]);
 });
 
 Deno.test("copy: once the store cannot be reached, no further version is tried", async () => {

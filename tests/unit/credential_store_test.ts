@@ -18,10 +18,10 @@ import {
   UsageError,
   VersionExistsError,
 } from "../../lib/core/errors.ts";
-import type { VersionEntry } from "../../lib/core/names.ts";
 import type { DataKey, KeyProvider } from "../../lib/core/key_provider.ts";
 import { MemoryStore } from "../../lib/stores/memory.ts";
 import type { ListOptions, Store } from "../../lib/core/store.ts";
+import { versionNames as names } from "../helpers/store_contents.ts";
 
 /**
  * Wraps a data key by prefixing it with its context, which unwrapping must match: the binding
@@ -307,8 +307,6 @@ Deno.test("credential store: getMany reads at most `concurrency` at once and rep
   strictEqual(reads.most, 3, "the limit was reached and never passed");
   deepStrictEqual(progress, Array.from({ length: 21 }, (_, i) => `${i}/20`));
 });
-
-const names = (entries: VersionEntry[]) => entries.map((e) => `${e.name}@${e.version}`);
 
 Deno.test("credential store: delete removes exactly one name, or one version of it", async () => {
   const { store, creds } = fixture();

@@ -155,19 +155,29 @@ Deno.test("layout: '..\\..\\.ssh' stays inside the store with Windows paths", ()
 });
 
 Deno.test("layout: paths.contains for POSIX and Windows paths", () => {
-  const posix = pathsFor(false);
-  strictEqual(posix.contains("/srv/store", "/srv/store/a"), true);
-  strictEqual(posix.contains("/srv/store", "/srv/store/a/../b"), true);
-  strictEqual(posix.contains("/srv/store", "/srv/store"), false);
-  strictEqual(posix.contains("/srv/store", "/srv/storex/a"), false);
-  strictEqual(posix.contains("/srv/store", "/srv/store/../x"), false);
-  strictEqual(posix.contains("/srv/store", "/srv/store/..x"), true);
-  const windows = pathsFor(true);
-  strictEqual(windows.contains("C:\\store", "c:\\STORE\\a"), true);
-  strictEqual(windows.contains("C:\\store", "C:\\store\\a/../../x"), false);
-  strictEqual(windows.contains("C:\\store", "D:\\store\\a"), false);
-  strictEqual(windows.contains("\\\\srv\\share\\store", "\\\\srv\\share\\store\\a"), true);
-  strictEqual(windows.contains("\\\\srv\\share\\store", "\\\\srv\\other\\store\\a"), false);
+  /** Whether each path is inside `store`, for POSIX or Windows paths. */
+  const inside = (windows: boolean, store: string, cases: Record<string, boolean>) => {
+    for (const [path, expected] of Object.entries(cases)) {
+      strictEqual(pathsFor(windows).contains(store, path), expected, `${store} holds ${path}`);
+    }
+  };
+  inside(false, "/srv/store", {
+    "/srv/store/a": true,
+    "/srv/store/a/../b": true,
+    "/srv/store": false,
+    "/srv/storex/a": false,
+    "/srv/store/../x": false,
+    "/srv/store/..x": true,
+  });
+  inside(true, "C:\\store", {
+    "c:\\STORE\\a": true,
+    "C:\\store\\a/../../x": false,
+    "D:\\store\\a": false,
+  });
+  inside(true, "\\\\srv\\share\\store", {
+    "\\\\srv\\share\\store\\a": true,
+    "\\\\srv\\other\\store\\a": false,
+  });
 });
 
 Deno.test("layout: names that are one under case folding", () => {

@@ -15,8 +15,6 @@ import {
 } from "../../lib/stores/dynamodb/item.ts";
 import { replaceKeyCondition } from "../../lib/stores/dynamodb/replace_key.ts";
 
-const hex = "7b3b48dc80187ffc092bf75b917cee98551fd2b99020f3d79754eff9878ef85f";
-
 Deno.test("dynamodb item: integer versions are padded to 19 digits, both ways; others are as they are", () => {
   const both: [string, string][] = [
     ["1", "0000000000000000001"],
@@ -38,16 +36,26 @@ Deno.test("dynamodb item: integer versions are padded to 19 digits, both ways; o
   deepStrictEqual(numbers.map(itemVersion).sort().map(storedVersion), ["1", "2", "9", "10", "100"]);
 });
 
+const hex = "7b3b48dc80187ffc092bf75b917cee98551fd2b99020f3d79754eff9878ef85f";
+
+/** An item as credstash writes it: wrapped key `a2V5`, the hmac a Binary of the text of `hex`. */
+function credstashItem(name: string, version: string, contents: string, digest: string): Item {
+  return {
+    name: { S: name },
+    version: { S: version },
+    key: { S: "a2V5" },
+    contents: { S: contents },
+    hmac: { B: new TextEncoder().encode(hex) },
+    digest: { S: digest },
+  };
+}
+
 Deno.test("dynamodb item: written as credstash writes it, the hmac a Binary of its hex", () => {
   const secret = { contents: "KQ/sxw==", key: "a2V5", hmac: hex, digest: "SHA256" };
-  deepStrictEqual(toItem("db/password", "2", secret), {
-    name: { S: "db/password" },
-    version: { S: "0000000000000000002" },
-    key: { S: "a2V5" },
-    contents: { S: "KQ/sxw==" },
-    hmac: { B: new TextEncoder().encode(hex) },
-    digest: { S: "SHA256" },
-  });
+  deepStrictEqual(
+    toItem("db/password", "2", secret),
+    credstashItem("db/password", "0000000000000000002", "KQ/sxw==", "SHA256"),
+  );
   const marked = toItem("f", "1", { ...secret, comment: "note ✓", binary: true });
   deepStrictEqual(marked.comment, { S: "note ✓" });
   deepStrictEqual(marked["value-encoding"], { S: "base64" });
@@ -55,14 +63,7 @@ Deno.test("dynamodb item: written as credstash writes it, the hmac a Binary of i
 });
 
 Deno.test("dynamodb item: read in every shape credstash and older writers store", () => {
-  const base: Item = {
-    name: { S: "api_key" },
-    version: { S: "0000000000000000010" },
-    key: { S: "a2V5" },
-    contents: { S: "fm95" },
-    hmac: { B: new TextEncoder().encode(hex) },
-    digest: { S: "SHA512" },
-  };
+  const base = credstashItem("api_key", "0000000000000000010", "fm95", "SHA512");
   deepStrictEqual(entryOf(base), { name: "api_key", version: "10" });
   deepStrictEqual(fromItem(base), { contents: "fm95", key: "a2V5", hmac: hex, digest: "SHA512" });
   // The hmac as a String (an older writer), and no digest (SHA256, as credstash reads it).

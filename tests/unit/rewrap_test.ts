@@ -15,6 +15,7 @@ import { type Creds3Error, StoreError, UsageError } from "../../lib/core/errors.
 import { rewrapVersions } from "../../lib/core/rewrap.ts";
 import type { RewrapStore, Store, StoredSecret } from "../../lib/core/store.ts";
 import { MemoryStore } from "../../lib/stores/memory.ts";
+import { storedVersions, versionNames } from "../helpers/store_contents.ts";
 import { ServiceKeys, TestKeys, wrappedBy } from "../helpers/test_keys.ts";
 
 const PROD = { env: "prod" };
@@ -32,25 +33,13 @@ async function fixture(old: TestKeys, store: Store & RewrapStore = new MemorySto
   return creds;
 }
 
-function names(entries: { name: string; version: string }[]): string[] {
-  return entries.map((e) => `${e.name}@${e.version}`);
-}
-
-async function snapshot(store: Store): Promise<Record<string, StoredSecret>> {
-  const all: Record<string, StoredSecret> = {};
-  for await (const e of store.list()) {
-    all[`${e.name}@${e.version}`] = await store.read(e.name, e.version);
-  }
-  return all;
-}
-
 Deno.test("rewrap: every version moved to the new key in place, inside the key service", async () => {
   const old = new ServiceKeys("old", "kms");
   const next = new ServiceKeys("new", "kms");
   const creds = await fixture(old);
-  const before = await snapshot(creds.store);
+  const before = await storedVersions(creds.store);
   const result = await rewrapVersions(creds, next, undefined, { context: PROD });
-  deepStrictEqual(names(result.rewrapped), [
+  deepStrictEqual(versionNames(result.rewrapped), [
     "db/password@1",
     "db/password@2",
     "db/password@3",
@@ -62,7 +51,7 @@ Deno.test("rewrap: every version moved to the new key in place, inside the key s
     [4, 0, 0],
     "one ReEncrypt per version, no data key out of the service, no probe",
   );
-  const after = await snapshot(creds.store);
+  const after = await storedVersions(creds.store);
   for (const [id, secret] of Object.entries(after)) {
     deepStrictEqual({ ...secret, key: before[id].key }, before[id], `${id} kept all but its key`);
     strictEqual(wrappedBy(fromBase64(secret.key)), "new");
@@ -112,15 +101,15 @@ Deno.test("rewrap: a rerun finishes an interrupted rotation at one key service c
   );
   const creds = await fixture(old, failing);
   const first = await rewrapVersions(creds, next, undefined, { context: PROD });
-  deepStrictEqual(names(first.rewrapped), ["db/password@1", "db/password@2"]);
-  deepStrictEqual(names(first.failures), ["db/password@3", "tls/blob@1"]);
+  deepStrictEqual(versionNames(first.rewrapped), ["db/password@1", "db/password@2"]);
+  deepStrictEqual(versionNames(first.failures), ["db/password@3", "tls/blob@1"]);
 
   allowed = Infinity;
   const calls = () => (old.calls.reEncrypt ?? 0) + (next.calls.reEncrypt ?? 0);
   const before = calls();
   const second = await rewrapVersions(creds, next, undefined, { context: PROD });
-  deepStrictEqual(names(second.already), ["db/password@1", "db/password@2"]);
-  deepStrictEqual(names(second.rewrapped), ["db/password@3", "tls/blob@1"]);
+  deepStrictEqual(versionNames(second.already), ["db/password@1", "db/password@2"]);
+  deepStrictEqual(versionNames(second.rewrapped), ["db/password@3", "tls/blob@1"]);
   deepStrictEqual(second.failures, []);
   // The first version tried the old key first (2), the next done one was probed (1), the first
   // not done was probed, then moved (2), the last moved (1).
@@ -145,7 +134,7 @@ Deno.test("rewrap: versions under another context or another key fail, named", a
   await third.put("planted/x", "planted-made-up", { context: PROD });
   const planted = await creds.store.read("planted/x", "1");
   const result = await rewrapVersions(creds, next, undefined, { context: PROD });
-  deepStrictEqual(names(result.failures), ["plain/token@1", "planted/x@1"]);
+  deepStrictEqual(versionNames(result.failures), ["plain/token@1", "planted/x@1"]);
   const reasons = result.failures.map((f) => (f.error as Creds3Error).reason?.type);
   deepStrictEqual(reasons, ["context-mismatch", "wrong-kms-key"]);
   deepStrictEqual(
@@ -155,7 +144,7 @@ Deno.test("rewrap: versions under another context or another key fail, named", a
   );
   strictEqual(result.rewrapped.length, 4);
   const rest = await rewrapVersions(creds, next, "plain/*");
-  deepStrictEqual(names(rest.rewrapped), ["plain/token@1"]);
+  deepStrictEqual(versionNames(rest.rewrapped), ["plain/token@1"]);
 });
 
 Deno.test("rewrap: a version changed since it was read is not replaced", async () => {
@@ -185,7 +174,7 @@ Deno.test("rewrap: a version changed since it was read is not replaced", async (
       context: PROD,
     },
   );
-  deepStrictEqual(names(result.failures), ["db/password@2"]);
+  deepStrictEqual(versionNames(result.failures), ["db/password@2"]);
   const error = result.failures[0].error as Creds3Error;
   ok(error instanceof StoreError);
   strictEqual(error.reason?.type, "version-changed");

@@ -21,6 +21,7 @@ import {
   MAX_METADATA_BYTES,
   toMetadata,
 } from "../../lib/stores/s3/metadata.ts";
+import { versionNames as names } from "../helpers/store_contents.ts";
 
 /** A credential store in memory with a real local master key; writes a second apart. */
 async function withCreds(fn: (creds: CredentialStore, store: MemoryStore) => Promise<void>) {
@@ -122,8 +123,6 @@ const entry = (name: string, version: string, seconds?: number): VersionEntry =>
   version,
   ...(seconds === undefined ? {} : { modified: at(seconds) }),
 });
-const names = (entries: VersionEntry[]) => entries.map((e) => `${e.name}@${e.version}`);
-
 Deno.test("prune rule: all but the latest N of each name, never the latest", () => {
   const entries = [
     ...["1", "2", "3", "9", "10"].map((v, i) => entry("a", v, i)),

@@ -13,22 +13,16 @@ import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { defineCliSuite } from "../cli_suite.ts";
 import { defineVersionsSuite } from "../versions_suite.ts";
-import { cephBackend, emptyAndDelete } from "../../helpers/backends.ts";
-import { cephAwsEnv, cephS3Client, cephUrl } from "../../helpers/ceph.ts";
+import { cephBackend, emptyAndDelete, withBackend } from "../../helpers/backends.ts";
+import { cephAwsEnv, cephS3Client, cephUrlOrFailingTest } from "../../helpers/ceph.ts";
 import { runCli } from "../../helpers/cli.ts";
 import { motoUrl, uniqueName } from "../../helpers/moto.ts";
 
-const url = cephUrl();
+const url = cephUrlOrFailingTest(
+  "ceph: CREDS3_TEST_CEPH_URL is not set, so the Ceph conformance tests cannot run",
+);
 
-if (url === undefined) {
-  Deno.test("ceph: CREDS3_TEST_CEPH_URL is not set, so the Ceph conformance tests cannot run", () => {
-    throw new Error(
-      "These tests need Ceph's S3 gateway: run 'deno task test --ceph tests/e2e/ceph/' " +
-        "(it installs and starts a one-node Ceph via scripts/ceph.sh), or start one with " +
-        "'scripts/ceph.sh up .ceph PORT' and set CREDS3_TEST_CEPH_URL=http://127.0.0.1:PORT",
-    );
-  });
-} else {
+if (url !== undefined) {
   defineCliSuite("ceph", () => cephBackend(url));
   defineVersionsSuite("ceph versions", () => cephBackend(url));
 
@@ -54,9 +48,7 @@ if (url === undefined) {
         prefix ? " under an unusual prefix" : ""
       }`,
       async () => {
-        const b = await cephBackend(url, { prefix });
-        const cli = (...args: string[]) => runCli(args, { env: b.env });
-        try {
+        await withBackend(() => cephBackend(url, { prefix }), async (b, cli) => {
           for (const [i, name] of NAMES.entries()) {
             const put = await cli("put", name, `value-${i}`);
             strictEqual(put.code, 0, `put ${name}: ${put.stderr}`);
@@ -88,9 +80,7 @@ if (url === undefined) {
           strictEqual((await cli("list")).stdout, "");
           const after = await b.s3.send(new ListObjectsV2Command({ Bucket: b.bucket }));
           strictEqual(after.KeyCount, 0);
-        } finally {
-          await b.cleanup();
-        }
+        });
       },
     );
   }

@@ -11,20 +11,15 @@
 import { strictEqual } from "node:assert/strict";
 import { S3Store } from "../../../lib/stores/s3/store.ts";
 import { cephBackend } from "../../helpers/backends.ts";
-import { cephUrl } from "../../helpers/ceph.ts";
+import { withCleanup } from "../../helpers/scoped.ts";
+import { cephUrlOrFailingTest } from "../../helpers/ceph.ts";
 import { checkReplaceKey, cliIn, defineCopySuite } from "../copy_rewrap_suite.ts";
 
-const url = cephUrl();
+const url = cephUrlOrFailingTest(
+  "ceph copy: CREDS3_TEST_CEPH_URL is not set, so the Ceph copy and rewrap tests cannot run",
+);
 
-if (url === undefined) {
-  Deno.test("ceph copy: CREDS3_TEST_CEPH_URL is not set, so the Ceph copy and rewrap tests cannot run", () => {
-    throw new Error(
-      "These tests need Ceph's S3 gateway: run 'deno task test --ceph tests/e2e/ceph/' " +
-        "(it installs and starts a one-node Ceph via scripts/ceph.sh), or start one with " +
-        "'scripts/ceph.sh up .ceph PORT' and set CREDS3_TEST_CEPH_URL=http://127.0.0.1:PORT",
-    );
-  });
-} else {
+if (url !== undefined) {
   defineCopySuite("ceph copy", () => cephBackend(url));
 
   /** Names a copy source must encode: S3 keys creds3 reads... */
@@ -34,13 +29,10 @@ if (url === undefined) {
 
   Deno.test("ceph S3Store.replaceKey: names encoded in the copy source; 412 once the object is not the one read", async () => {
     const prefix = "team space/pre+fix=/";
-    const b = await cephBackend(url, { prefix });
-    try {
+    await withCleanup(() => cephBackend(url, { prefix }), async (b) => {
       const store = new S3Store(b.s3, b.bucket, prefix, { compatible: true });
       await checkReplaceKey(store, b.s3, { bucket: b.bucket, prefix }, NAMES);
-    } finally {
-      await b.cleanup();
-    }
+    });
   });
 
   Deno.test("ceph rewrap: in place under a prefix with unusual names, then read with the new key only", async () => {

@@ -6,7 +6,7 @@
  * starts. All on the local store; every secret is made up.
  */
 import { equal, match, ok } from "node:assert/strict";
-import { localBackend } from "../../helpers/backends.ts";
+import { localBackend, withBackend } from "../../helpers/backends.ts";
 import { runCli } from "../../helpers/cli.ts";
 
 async function exists(path: string): Promise<boolean> {
@@ -14,9 +14,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 Deno.test("exec and export: variables that run code are refused unless allowed by name", async () => {
-  const store = await localBackend();
-  const cli = (...args: string[]) => runCli(args, { env: store.env });
-  try {
+  await withBackend(localBackend, async (store, cli) => {
     // A writer plants a script and points BASH_ENV at it: every non-interactive bash runs it.
     const planted = `${store.home}/planted.sh`;
     const marker = `${store.home}/planted-ran`;
@@ -107,15 +105,11 @@ Deno.test("exec and export: variables that run code are refused unless allowed b
     // (getall keeps the folders: svc/bash_env is SVC_BASH_ENV, only ld_preload is refused.)
     match(getall.stderr, /Variable 'LD_PRELOAD' can make programs/);
     match(getall.stderr, /hint: .*creds3 export.*--allow-var/);
-  } finally {
-    await store.cleanup();
-  }
+  });
 });
 
 Deno.test("export: a binary secret is base64 text in an allowed variable and bytes in k8s", async () => {
-  const store = await localBackend();
-  const cli = (...args: string[]) => runCli(args, { env: store.env });
-  try {
+  await withBackend(localBackend, async (store, cli) => {
     // Bytes that are not text: a leading byte order mark, NUL, 0xff.
     const bytes = new Uint8Array([0xef, 0xbb, 0xbf, 0x00, 0xff, 0x0a, 0x80]);
     await Deno.writeFile(`${store.home}/blob.bin`, bytes);
@@ -142,18 +136,14 @@ Deno.test("export: a binary secret is base64 text in an allowed variable and byt
     equal(both.code, 2, both.stderr);
     equal(both.stdout, "");
     match(both.stderr, /--allow-var is only for formats that set variables/);
-  } finally {
-    await store.cleanup();
-  }
+  });
 });
 
 Deno.test("exec: a value too large for one environment variable is named before anything starts", async () => {
   if (Deno.build.os !== "linux") {
     throw new Error("this test needs Linux: the limit on one variable (MAX_ARG_STRLEN) is Linux's");
   }
-  const store = await localBackend();
-  const cli = (...args: string[]) => runCli(args, { env: store.env });
-  try {
+  await withBackend(localBackend, async (store, cli) => {
     // "BIG_BLOB=" is 9 bytes: with the final NUL, 131,062 bytes of value fill 131,072 exactly.
     const file = `${store.home}/value`;
     await Deno.writeTextFile(file, "v".repeat(131_062));
@@ -177,17 +167,14 @@ Deno.test("exec: a value too large for one environment variable is named before 
     );
     match(big.stderr, /hint: pass it in a file instead/);
     ok(!big.stderr.includes("Argument list too long"), big.stderr);
-  } finally {
-    await store.cleanup();
-  }
+  });
 });
 
 Deno.test("exec: arguments and environment together too large name the sizes, not 'argument list'", async () => {
   if (Deno.build.os !== "linux") {
     throw new Error("this test needs Linux: it sets the stack size limit that bounds them");
   }
-  const store = await localBackend();
-  try {
+  await withBackend(localBackend, async (store) => {
     const file = `${store.home}/value`;
     await Deno.writeTextFile(file, "v".repeat(100_000));
     for (const n of [1, 2, 3, 4, 5, 6]) {
@@ -204,13 +191,10 @@ Deno.test("exec: arguments and environment together too large name the sizes, no
       r.stderr,
       /error: Cannot run command 'true': its arguments and environment take \d+ bytes, more than Linux allows to start a program \(a quarter of the stack size limit, 'ulimit -s': here at most 524288 bytes\)/,
     );
-  } finally {
-    await store.cleanup();
-  }
+  });
 });
 
 Deno.test("exec --no-aws-env: creds3's AWS credentials stay out of the command", async () => {
-  const store = await localBackend();
   const made = {
     AWS_ACCESS_KEY_ID: "AKIAMADEUPEXAMPLE0001",
     AWS_SECRET_ACCESS_KEY: "made-up-secret-access-key-for-the-test",
@@ -218,8 +202,8 @@ Deno.test("exec --no-aws-env: creds3's AWS credentials stay out of the command",
     AWS_PROFILE: "made-up-profile",
     AWS_REGION: "eu-west-1",
   };
-  const env = { ...store.env, ...made };
-  try {
+  await withBackend(localBackend, async (store) => {
+    const env = { ...store.env, ...made };
     equal((await runCli(["put", "app/token", "t-0042"], { env })).code, 0);
     const print = ["--", "sh", "-c", "env | grep -E '^(AWS_|APP_)' | sort"];
     const passed = await runCli(["exec", "app/*", ...print], { env });
@@ -228,7 +212,5 @@ Deno.test("exec --no-aws-env: creds3's AWS credentials stay out of the command",
     const dropped = await runCli(["exec", "app/*", "--no-aws-env", ...print], { env });
     equal(dropped.code, 0, dropped.stderr);
     equal(dropped.stdout, "APP_TOKEN=t-0042\nAWS_REGION=eu-west-1\n");
-  } finally {
-    await store.cleanup();
-  }
+  });
 });

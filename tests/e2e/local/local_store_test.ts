@@ -5,17 +5,22 @@
  * and a master key created atomically even by racing `setup --create-key` runs.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { runCli } from "../../helpers/cli.ts";
+import { type Cli, cliWith, runCli } from "../../helpers/cli.ts";
+import { withTempDir } from "../../helpers/scoped.ts";
 
-async function store() {
-  const home = await Deno.makeTempDir({ prefix: "creds3-local-store-" });
-  const env = { HOME: home, CREDS3_LOCATION: `file:${home}/store` };
-  return {
-    home,
-    env,
-    cli: (...args: string[]) => runCli(args, { env }),
-    cleanup: () => Deno.remove(home, { recursive: true }),
-  };
+/** A temporary HOME and a local store location under it, not yet set up. */
+interface Home {
+  home: string;
+  env: Record<string, string>;
+  cli: Cli;
+}
+
+/** Runs `fn` with a fresh {@linkcode Home}, removed afterwards. */
+function withHome(fn: (s: Home) => Promise<void>): Promise<void> {
+  return withTempDir("creds3-local-store-", (home) => {
+    const env = { HOME: home, CREDS3_LOCATION: `file:${home}/store` };
+    return fn({ home, env, cli: cliWith(env) });
+  });
 }
 
 /** Runs the CLI under `umask 000`, so only creds3's own modes restrict what it creates. */
@@ -38,8 +43,7 @@ async function modes(root: string, from = root): Promise<Record<string, string>>
 }
 
 Deno.test("local store: 0600 files and 0700 folders at every depth, even under umask 000", async () => {
-  const s = await store();
-  try {
+  await withHome(async (s) => {
     for (
       const args of [
         ["setup", "--create-key"],
@@ -66,14 +70,11 @@ Deno.test("local store: 0600 files and 0700 folders at every depth, even under u
       "/store/top/@1": "file 600",
     });
     strictEqual((await s.cli("get", "a/b/c/deep")).stdout, "deep-value-2\n");
-  } finally {
-    await s.cleanup();
-  }
+  });
 });
 
 Deno.test("local store: create-only; a refused put leaves the file untouched, no temp files", async () => {
-  const s = await store();
-  try {
+  await withHome(async (s) => {
     strictEqual((await s.cli("setup", "--create-key")).code, 0);
     strictEqual((await s.cli("put", "k", "first-value")).code, 0);
     const file = `${s.home}/store/k/@1`;
@@ -91,14 +92,11 @@ Deno.test("local store: create-only; a refused put leaves the file untouched, no
     );
     strictEqual(runs.filter((r) => r.code === 0).length, 1);
     deepStrictEqual(Object.keys(await modes(`${s.home}/store`)).sort(), ["/k", "/k/@1", "/k/@2"]);
-  } finally {
-    await s.cleanup();
-  }
+  });
 });
 
 Deno.test("local store: a crash's leftover temporary file is not a version", async () => {
-  const s = await store();
-  try {
+  await withHome(async (s) => {
     strictEqual((await s.cli("setup", "--create-key")).code, 0);
     strictEqual((await s.cli("put", "k", "whole-value")).code, 0);
     // What a writer killed between writing its temporary file and linking it leaves behind.
@@ -110,14 +108,11 @@ Deno.test("local store: a crash's leftover temporary file is not a version", asy
     deepStrictEqual(JSON.parse((await s.cli("getall")).stdout), { k: "whole-value" });
     const auto = await s.cli("put", "-a", "k", "next-value");
     match(auto.stderr, /version 2/);
-  } finally {
-    await s.cleanup();
-  }
+  });
 });
 
 Deno.test("local store: racing 'setup --create-key' runs make one whole master key", async () => {
-  const s = await store();
-  try {
+  await withHome(async (s) => {
     const runs = await Promise.all(Array.from({ length: 8 }, () => s.cli("setup", "--create-key")));
     for (const r of runs) strictEqual(r.code, 0, r.stderr);
     const created = runs.filter((r) => /Created local master key/.test(r.stderr));
@@ -131,7 +126,5 @@ Deno.test("local store: racing 'setup --create-key' runs make one whole master k
     match(again.stderr, /exists/);
     deepStrictEqual(await Deno.readFile(`${keyDir}/master.key`), key);
     ok(key.some((b) => b !== 0));
-  } finally {
-    await s.cleanup();
-  }
+  });
 });

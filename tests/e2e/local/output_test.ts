@@ -7,14 +7,12 @@
 import { currentPath } from "../../../lib/stores/directory/layout.ts";
 import { dirname } from "../../../lib/core/paths.ts";
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { localBackend } from "../../helpers/backends.ts";
-import { cliArgv, cliEnv, runCli, runCliBytes } from "../../helpers/cli.ts";
+import { localBackend, withBackend } from "../../helpers/backends.ts";
+import { cliArgv, cliEnv, cliWith, runCli, runCliBytes } from "../../helpers/cli.ts";
 import { onPty } from "../../helpers/pty.ts";
 
 Deno.test("output: list pads names by the cells a terminal gives them", async () => {
-  const b = await localBackend();
-  const cli = (...args: string[]) => runCli(args, { env: b.env });
-  try {
+  await withBackend(localBackend, async (_, cli) => {
     for (const name of ["a", "x\u0301y", "中文", "𝐀𝐁"]) {
       strictEqual((await cli("put", name, "some-value")).code, 0);
     }
@@ -27,15 +25,11 @@ Deno.test("output: list pads names by the cells a terminal gives them", async ()
         "𝐀𝐁   -- version 1",
       ].map((line) => line + "\n").join(""),
     );
-  } finally {
-    await b.cleanup();
-  }
+  });
 });
 
 Deno.test("output: names from the store reach the terminal with control characters escaped", async () => {
-  const b = await localBackend();
-  const cli = (...args: string[]) => runCli(args, { env: b.env });
-  try {
+  await withBackend(localBackend, async (b, cli) => {
     strictEqual((await cli("put", "plain", "plain-value")).code, 0);
     // Another writer stored names that creds3 would refuse: an escape sequence that clears the
     // screen, a line feed, a right-to-left override.
@@ -67,15 +61,11 @@ Deno.test("output: names from the store reach the terminal with control characte
     }
     // Data is not escaped: the value of such a name comes out as stored.
     strictEqual((await cli("get", "rtl\u202egpj.exe")).stdout, "plain-value\n");
-  } finally {
-    await b.cleanup();
-  }
+  });
 });
 
 Deno.test("output: keys, history and prune print names and comments escaped, as list does", async () => {
-  const b = await localBackend();
-  const cli = (...args: string[]) => runCli(args, { env: b.env });
-  try {
+  await withBackend(localBackend, async (b, cli) => {
     strictEqual((await cli("put", "plain", "plain-value", "-c", "first")).code, 0);
     strictEqual((await cli("put", "中", "wide-value")).code, 0);
     // Another writer stored names, a version and a comment that creds3 would refuse.
@@ -125,15 +115,11 @@ Deno.test("output: keys, history and prune print names and comments escaped, as 
       )
         .join(""),
     );
-  } finally {
-    await b.cleanup();
-  }
+  });
 });
 
 Deno.test("output: get refuses to write a binary secret to a terminal, and writes it to a pipe", async () => {
-  const b = await localBackend();
-  const cli = (...args: string[]) => runCli(args, { env: b.env });
-  try {
+  await withBackend(localBackend, async (b, cli) => {
     // Bytes that would clear the screen, then bytes that are not text.
     const bytes = new Uint8Array([0x1b, 0x5b, 0x32, 0x4a, 0x00, 0xff, 0x0a]);
     await Deno.writeFile(`${b.home}/blob.bin`, bytes);
@@ -162,15 +148,11 @@ Deno.test("output: get refuses to write a binary secret to a terminal, and write
     const piped = await runCliBytes(["get", "tls/blob"], { env: b.env });
     strictEqual(piped.code, 0, piped.stderr);
     deepStrictEqual([...piped.stdout], [...bytes]);
-  } finally {
-    await b.cleanup();
-  }
+  });
 });
 
 Deno.test("output: CSV defuses name cells that start a formula and leaves values alone", async () => {
-  const b = await localBackend();
-  const cli = (...args: string[]) => runCli(args, { env: b.env });
-  try {
+  await withBackend(localBackend, async (_, cli) => {
     for (const [name, value] of [["=1+2", "=3"], ["@cmd", "-v"], ["+x", "+y"], ["ok", "=z"]]) {
       const put = await cli("put", name, "--", value);
       strictEqual(put.code, 0, put.stderr);
@@ -178,14 +160,11 @@ Deno.test("output: CSV defuses name cells that start a formula and leaves values
     const expected = "'+x,+y\r\n'=1+2,=3\r\n'@cmd,-v\r\nok,=z\r\n";
     strictEqual((await cli("getall", "-f", "csv")).stdout, expected);
     strictEqual((await cli("export", "-f", "csv")).stdout, expected);
-  } finally {
-    await b.cleanup();
-  }
+  });
 });
 
 Deno.test("output: export -o - writes to standard output and creates no file", async () => {
-  const b = await localBackend();
-  try {
+  await withBackend(localBackend, async (b) => {
     strictEqual((await runCli(["put", "app/k", "v-1"], { env: b.env })).code, 0);
     const r = await runCli(["export", "app/*", "-f", "json", "-o", "-"], {
       env: b.env,
@@ -197,16 +176,13 @@ Deno.test("output: export -o - writes to standard output and creates no file", a
     const files = [];
     for await (const e of Deno.readDir(b.home)) files.push(e.name);
     ok(!files.includes("-"), `a file named '-': ${files}`);
-  } finally {
-    await b.cleanup();
-  }
+  });
 });
 
 Deno.test("output: an invalid CREDS3_CONCURRENCY fails only the commands that read many secrets", async () => {
-  const b = await localBackend();
-  const env = { ...b.env, CREDS3_CONCURRENCY: "abc" };
-  const cli = (...args: string[]) => runCli(args, { env });
-  try {
+  await withBackend(localBackend, async (b) => {
+    const env = { ...b.env, CREDS3_CONCURRENCY: "abc" };
+    const cli = cliWith(env);
     strictEqual((await cli("put", "one", "one-value")).code, 0);
     strictEqual((await cli("get", "one")).stdout, "one-value\n");
     strictEqual((await cli("list")).stdout, "one -- version 1\n");
@@ -221,7 +197,5 @@ Deno.test("output: an invalid CREDS3_CONCURRENCY fails only the commands that re
     const help = await cli("help");
     match(help.stdout, /CREDS3_CONCURRENCY +for --concurrency/);
     strictEqual((await cli("delete", "one")).code, 0);
-  } finally {
-    await b.cleanup();
-  }
+  });
 });

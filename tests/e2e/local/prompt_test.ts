@@ -5,16 +5,16 @@
  * terminal must be back in its normal mode afterwards.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { cliArgv, cliEnv, MAIN_TS, REPO_ROOT, runCli } from "../../helpers/cli.ts";
+import { localBackend } from "../../helpers/backends.ts";
+import { cliArgv, cliEnv, REPO_ROOT, runCli } from "../../helpers/cli.ts";
+import { withCleanup } from "../../helpers/scoped.ts";
 import { onPty } from "../../helpers/pty.ts";
 
+/** A local store, its environment with PATH for a spawned CLI, and `put -P ...` as argv. */
 async function localStore() {
-  const home = await Deno.makeTempDir({ prefix: "creds3-prompt-" });
-  const env = cliEnv({ HOME: home, CREDS3_LOCATION: `file:${home}/store` });
-  const setup = await runCli(["setup", "--create-key"], { env });
-  strictEqual(setup.code, 0, setup.stderr);
+  const b = await localBackend();
   const put = (...args: string[]) => cliArgv(["put", "-P", ...args]);
-  return { home, env, put, cleanup: () => Deno.remove(home, { recursive: true }) };
+  return { env: cliEnv(b.env), put, cleanup: b.cleanup };
 }
 
 const VALUE = "prompted secret ✓ with spaces";
@@ -29,8 +29,7 @@ Deno.test("prompt: the harness sees echo when a program leaves it on", async () 
 });
 
 Deno.test("prompt: put -P reads the value twice at the terminal, never echoed, and stores it", async () => {
-  const s = await localStore();
-  try {
+  await withCleanup(localStore, async (s) => {
     // Typing with edits: a wrong last character (multi-byte) rubbed out with backspace.
     const typed = `${VALUE}é\x7f\r`;
     const r = await onPty(s.put("db/typed", "env=prod"), s.env, [
@@ -47,14 +46,11 @@ Deno.test("prompt: put -P reads the value twice at the terminal, never echoed, a
     deepStrictEqual([r.echo, r.icanon], [true, true], "terminal mode restored");
     const get = await runCli(["get", "db/typed", "env=prod"], { env: s.env });
     strictEqual(get.stdout, `${VALUE}\n`, get.stderr);
-  } finally {
-    await s.cleanup();
-  }
+  });
 });
 
 Deno.test("prompt: different answers, an empty answer and Ctrl-C store nothing", async () => {
-  const s = await localStore();
-  try {
+  await withCleanup(localStore, async (s) => {
     const cases: [string, [string, string][], RegExp][] = [
       ["differ", [["Value for", "first-try\r"], ["Again", "second-try\r"]], /values differ/],
       ["empty", [["Value for", "\r"]], /No value was entered/],
@@ -71,14 +67,11 @@ Deno.test("prompt: different answers, an empty answer and Ctrl-C store nothing",
       deepStrictEqual([r.echo, r.icanon], [true, true], `${label}: terminal mode restored`);
     }
     strictEqual((await runCli(["list"], { env: s.env })).stdout, "");
-  } finally {
-    await s.cleanup();
-  }
+  });
 });
 
 Deno.test("prompt: without a terminal, or with a value argument, put -P is a usage error", async () => {
-  const s = await localStore();
-  try {
+  await withCleanup(localStore, async (s) => {
     const detached = await onPty(s.put("db/none"), s.env, [], { detach: true });
     strictEqual(detached.code, 2, detached.stderr);
     match(detached.stderr, /-P needs a terminal/);
@@ -91,14 +84,11 @@ Deno.test("prompt: without a terminal, or with a value argument, put -P is a usa
     strictEqual(missing.code, 2);
     match(missing.stderr, /The value is missing/);
     strictEqual((await runCli(["list"], { env: s.env })).stdout, "");
-  } finally {
-    await s.cleanup();
-  }
+  });
 });
 
 Deno.test("prompt: put reports a bad configuration before it asks for or reads the value", async () => {
-  const s = await localStore();
-  try {
+  await withCleanup(localStore, async (s) => {
     // If the prompt came first, Ctrl-C answers it and the error is about the cancel instead.
     const r = await onPty(s.put("db/early", "--timeout", "abc"), s.env, [["Value for", "\x03"]]);
     strictEqual(r.code, 2, r.stderr);
@@ -107,8 +97,9 @@ Deno.test("prompt: put reports a bad configuration before it asks for or reads t
 
     // Standard input stays open and empty: a put that read it first would wait here until
     // the timer ends it.
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--quiet", MAIN_TS, "put", "db/early", "-", "--max-attempts", "0"],
+    const [deno, ...args] = cliArgv(["put", "db/early", "-", "--max-attempts", "0"]);
+    const child = new Deno.Command(deno, {
+      args,
       cwd: REPO_ROOT,
       clearEnv: true,
       env: s.env,
@@ -124,7 +115,5 @@ Deno.test("prompt: put reports a bad configuration before it asks for or reads t
     strictEqual(out.code, 2, stderr);
     match(stderr, /^creds3: error: Attempt count '0' is not a whole number from 1 to 1024/);
     strictEqual((await runCli(["list"], { env: s.env })).stdout, "");
-  } finally {
-    await s.cleanup();
-  }
+  });
 });

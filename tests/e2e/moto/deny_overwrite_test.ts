@@ -8,12 +8,9 @@
  * documented behaviour, which moto cannot show.
  */
 import { deepStrictEqual, equal, match, ok, strictEqual } from "node:assert/strict";
-import {
-  GetBucketPolicyCommand,
-  PutBucketPolicyCommand,
-  PutObjectCommand,
-} from "@aws-sdk/client-s3";
-import { motoBucket } from "../../helpers/backends.ts";
+import { GetBucketPolicyCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { motoBucket, withMotoBucket } from "../../helpers/backends.ts";
+import * as policies from "../../helpers/bucket_policy.ts";
 import { runCli } from "../../helpers/cli.ts";
 import { awsEnv, s3Client } from "../../helpers/moto.ts";
 import { setupS3Bucket } from "../../../lib/stores/s3/setup.ts";
@@ -25,27 +22,14 @@ import {
 } from "../../../lib/stores/s3/bucket_policy.ts";
 
 Deno.test("setup --deny-overwrite: the statement is added once, without --fix, and enforced", async () => {
-  const { url, bucket } = await motoBucket("creds3-deny");
-  const s3 = s3Client(url);
-  const other = {
-    Sid: "SomeoneElses",
-    Effect: "Allow",
-    Principal: { AWS: "arn:aws:iam::123456789012:root" },
-    Action: "s3:GetObject",
-    Resource: `arn:aws:s3:::${bucket}/*`,
-  };
-  const write = (Key: string) =>
-    s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: "made-up" })).then(
-      () => 200,
-      (e) => e.$metadata?.httpStatusCode,
-    );
-  try {
-    await s3.send(
-      new PutBucketPolicyCommand({
-        Bucket: bucket,
-        Policy: JSON.stringify({ Version: "2012-10-17", Statement: [other] }),
-      }),
-    );
+  await withMotoBucket("creds3-deny", async ({ s3, bucket }) => {
+    const other = policies.someoneElses(bucket);
+    const write = (Key: string) =>
+      s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: "made-up" })).then(
+        () => 200,
+        (e) => e.$metadata?.httpStatusCode,
+      );
+    await policies.putBucketPolicy(s3, bucket, [other]);
     const options = { bucket, prefix: "app/", region: "us-east-1", denyOverwrite: true };
     const steps = await setupS3Bucket(s3, options);
     const step = steps.find((s) => s.step === "Deny-overwrite bucket policy");
@@ -56,9 +40,7 @@ Deno.test("setup --deny-overwrite: the statement is added once, without --fix, a
     });
     // The other settings of an existing bucket are still only reported without --fix.
     strictEqual(steps.find((s) => s.step === "Versioning")?.outcome, "differs");
-    const policy = parseBucketPolicy(
-      (await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy,
-    );
+    const policy = await policies.storedBucketPolicy(s3, bucket);
     deepStrictEqual(policy.Statement[0], other);
     deepStrictEqual(policy.Statement.slice(1), [{
       Sid: DENY_OVERWRITE_SID,
@@ -74,14 +56,8 @@ Deno.test("setup --deny-overwrite: the statement is added once, without --fix, a
     // Once there, it is reported and not added again.
     const again = await setupS3Bucket(s3, options);
     strictEqual(again.find((s) => s.step === "Deny-overwrite bucket policy")?.outcome, "ok");
-    strictEqual(
-      parseBucketPolicy((await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy)
-        .Statement.length,
-      2,
-    );
-  } finally {
-    s3.destroy();
-  }
+    strictEqual((await policies.storedBucketPolicy(s3, bucket)).Statement.length, 2);
+  });
 });
 
 Deno.test("setup --deny-overwrite: turned back on a store whose create-only writes it breaks", async () => {
@@ -112,17 +88,9 @@ Deno.test("setup --deny-overwrite: turned back on a store whose create-only writ
 
 Deno.test("setup --deny-overwrite: what counts as the statement", () => {
   const arn = "arn:aws:s3:::b-1";
-  const deny = (changes: Record<string, unknown>) =>
-    parseBucketPolicy(JSON.stringify({
-      Statement: {
-        Effect: "Deny",
-        Principal: { AWS: ["*"] },
-        Action: ["s3:PutObject"],
-        Resource: [`${arn}/app/*`],
-        Condition: { Null: { "s3:if-none-match": true } },
-        ...changes,
-      },
-    }));
+  const deny = policies.denyForEveryone(["s3:PutObject"], [`${arn}/app/*`], {
+    Null: { "s3:if-none-match": true },
+  });
   ok(hasDenyOverwriteStatement(deny({}), "aws", "b-1", "app/"));
   ok(hasDenyOverwriteStatement(deny({ Resource: `${arn}/*` }), "aws", "b-1", "app/"), "bucket");
   ok(hasDenyOverwriteStatement(deny({ Action: "s3:*" }), "aws", "b-1", "app/"));
@@ -145,20 +113,8 @@ Deno.test("setup --deny-overwrite: what counts as the statement", () => {
       "app/",
     ),
   );
-  ok(
-    !hasDenyOverwriteStatement(
-      deny({
-        Condition: {
-          Null: { "s3:if-none-match": "true" },
-          IpAddress: { "aws:SourceIp": "10.0.0.0/8" },
-        },
-      }),
-      "aws",
-      "b-1",
-      "app/",
-    ),
-    "only from some addresses",
-  );
+  const fromSome = deny(policies.fromSomeAddresses({ Null: { "s3:if-none-match": "true" } }));
+  ok(!hasDenyOverwriteStatement(fromSome, "aws", "b-1", "app/"), "only from some addresses");
   // The prefix is an IAM literal.
   deepStrictEqual(
     withDenyOverwriteStatement(parseBucketPolicy(undefined), "aws", "b-1", "a*?/").Statement[0]

@@ -174,12 +174,10 @@ Deno.test("faults: a write that landed but whose answer was lost is our own, not
     store.proxy.setOptions({ faults: { ...dropFirstAnswer, rate: 1 } });
     await store.ok("put", "lost/always", "always-lost-answer");
     store.proxy.setOptions({ faults: undefined });
-    deepStrictEqual(await store.keys(), [
-      "lost/always/1",
-      "lost/auto/1",
-      "lost/auto/2",
-      "lost/pinned/5",
-    ]);
+    deepStrictEqual(
+      await store.keys(),
+      ["lost/always/1", "lost/auto/1", "lost/auto/2", "lost/pinned/5"],
+    );
     strictEqual((await store.ok("get", "lost/auto")).stdout, "auto-lost-answer\n");
     strictEqual((await store.ok("get", "lost/always")).stdout, "always-lost-answer\n");
 
@@ -202,86 +200,105 @@ interface PermanentCase {
   error: RegExp;
 }
 
-const permanent: PermanentCase[] = [
-  {
-    label: "put, S3 PutObject SlowDown",
-    args: ["put", "p/new", "never-stored"],
-    faults: { rate: 1, kinds: ["s3-503"], ops: ["s3:PutObject"] },
-    error: /S3 PutObject on s3:\/\/\S+ failed: SlowDown: .*\(after 2 attempts\)/,
-  },
-  {
-    label: "put -a, S3 ListObjectsV2 InternalError",
-    args: ["put", "-a", "p/new", "never-stored"],
-    faults: { rate: 1, kinds: ["s3-500"], ops: ["s3:ListObjectsV2"] },
-    error: /S3 ListObjectsV2 on s3:\/\/\S+ failed: InternalError/,
-  },
-  {
-    label: "put, KMS GenerateDataKey throttled",
-    args: ["put", "p/new", "never-stored"],
-    faults: { rate: 1, kinds: ["kms-throttle"], ops: ["kms:GenerateDataKey"] },
-    error: /KMS GenerateDataKey with key '\S+' failed: ThrottlingException/,
-  },
-  {
-    label: "put, connection reset before the write",
-    args: ["put", "p/new", "never-stored"],
-    faults: { rate: 1, kinds: ["reset"], ops: ["s3:PutObject"] },
-    error: /S3 PutObject on \S+ failed: ECONNRESET/,
-  },
-  {
-    label: "get, S3 GetObject InternalError",
-    before: [["put", "p/one", "one-value"]],
-    args: ["get", "p/one"],
-    faults: { rate: 1, kinds: ["s3-500"], ops: ["s3:GetObject"] },
-    error: /S3 GetObject on \S+ failed: InternalError/,
-  },
-  {
-    label: "get -v, KMS Decrypt hangs past the timeout",
-    before: [["put", "p/one", "one-value"]],
-    args: ["get", "p/one", "-v", "1"],
-    faults: { rate: 1, kinds: ["hang"], ops: ["kms:Decrypt"], hangMs: 10_000 },
-    error: /'p\/one' version 1: KMS Decrypt failed: ETIMEDOUT: no answer within 0\.5 s/,
-  },
-  {
-    label: "getall, KMS Decrypt internal error",
-    before: [["put", "p/one", "one-value"], ["put", "p/two", "two-value"]],
-    args: ["getall"],
-    faults: { rate: 1, kinds: ["kms-500"], ops: ["kms:Decrypt"] },
-    error: /'p\/one' version 1: KMS Decrypt failed: KMSInternalException/,
-  },
-  {
-    label: "export to a file, S3 GetObject SlowDown",
-    before: [["put", "p/one", "one-value"]],
-    args: ["export", "-f", "dotenv", "-o", "OUTFILE"],
-    faults: { rate: 1, kinds: ["s3-503"], ops: ["s3:GetObject"] },
-    error: /S3 GetObject on \S+ failed: SlowDown/,
-  },
-  {
-    label: "exec, KMS Decrypt throttled",
-    before: [["put", "p/one", "one-value"]],
-    args: ["exec", "--", "sh", "-c", "echo started"],
-    faults: { rate: 1, kinds: ["kms-throttle"], ops: ["kms:Decrypt"] },
-    error: /KMS Decrypt failed: ThrottlingException/,
-  },
-  {
-    label: "list, S3 ListObjectsV2 reset",
-    before: [["put", "p/one", "one-value"]],
-    args: ["list"],
-    faults: { rate: 1, kinds: ["reset"], ops: ["s3:ListObjectsV2"] },
-    error: /S3 ListObjectsV2 on \S+ failed: ECONNRESET/,
-  },
-  {
-    label: "delete, S3 DeleteObjects SlowDown",
-    before: [["put", "p/one", "one-value"]],
-    args: ["delete", "p/one"],
-    faults: { rate: 1, kinds: ["s3-503"], ops: ["s3:DeleteObjects"] },
-    error: /S3 DeleteObjects on \S+ failed: SlowDown/,
-  },
+/** `kind` on every request of the operation `op`. */
+function always(kind: FaultKind, op: string, more: Partial<FaultOptions> = {}): FaultOptions {
+  return { rate: 1, kinds: [kind], ops: [op], ...more };
+}
+
+/** `args` fail with `error` under `faults`, after `before` ran without them. */
+function permanent(
+  label: string,
+  args: string[],
+  faults: FaultOptions,
+  error: RegExp,
+  before?: string[][],
+): PermanentCase {
+  return { label, before, args, faults, error };
+}
+
+const PUT_NEW = ["put", "p/new", "never-stored"];
+const PUT_ONE = [["put", "p/one", "one-value"]];
+
+const PERMANENT: PermanentCase[] = [
+  permanent(
+    "put, S3 PutObject SlowDown",
+    PUT_NEW,
+    always("s3-503", "s3:PutObject"),
+    /S3 PutObject on s3:\/\/\S+ failed: SlowDown: .*\(after 2 attempts\)/,
+  ),
+  permanent(
+    "put -a, S3 ListObjectsV2 InternalError",
+    ["put", "-a", "p/new", "never-stored"],
+    always("s3-500", "s3:ListObjectsV2"),
+    /S3 ListObjectsV2 on s3:\/\/\S+ failed: InternalError/,
+  ),
+  permanent(
+    "put, KMS GenerateDataKey throttled",
+    PUT_NEW,
+    always("kms-throttle", "kms:GenerateDataKey"),
+    /KMS GenerateDataKey with key '\S+' failed: ThrottlingException/,
+  ),
+  permanent(
+    "put, connection reset before the write",
+    PUT_NEW,
+    always("reset", "s3:PutObject"),
+    /S3 PutObject on \S+ failed: ECONNRESET/,
+  ),
+  permanent(
+    "get, S3 GetObject InternalError",
+    ["get", "p/one"],
+    always("s3-500", "s3:GetObject"),
+    /S3 GetObject on \S+ failed: InternalError/,
+    PUT_ONE,
+  ),
+  permanent(
+    "get -v, KMS Decrypt hangs past the timeout",
+    ["get", "p/one", "-v", "1"],
+    always("hang", "kms:Decrypt", { hangMs: 10_000 }),
+    /'p\/one' version 1: KMS Decrypt failed: ETIMEDOUT: no answer within 0\.5 s/,
+    PUT_ONE,
+  ),
+  permanent(
+    "getall, KMS Decrypt internal error",
+    ["getall"],
+    always("kms-500", "kms:Decrypt"),
+    /'p\/one' version 1: KMS Decrypt failed: KMSInternalException/,
+    [["put", "p/one", "one-value"], ["put", "p/two", "two-value"]],
+  ),
+  permanent(
+    "export to a file, S3 GetObject SlowDown",
+    ["export", "-f", "dotenv", "-o", "OUTFILE"],
+    always("s3-503", "s3:GetObject"),
+    /S3 GetObject on \S+ failed: SlowDown/,
+    PUT_ONE,
+  ),
+  permanent(
+    "exec, KMS Decrypt throttled",
+    ["exec", "--", "sh", "-c", "echo started"],
+    always("kms-throttle", "kms:Decrypt"),
+    /KMS Decrypt failed: ThrottlingException/,
+    PUT_ONE,
+  ),
+  permanent(
+    "list, S3 ListObjectsV2 reset",
+    ["list"],
+    always("reset", "s3:ListObjectsV2"),
+    /S3 ListObjectsV2 on \S+ failed: ECONNRESET/,
+    PUT_ONE,
+  ),
+  permanent(
+    "delete, S3 DeleteObjects SlowDown",
+    ["delete", "p/one"],
+    always("s3-503", "s3:DeleteObjects"),
+    /S3 DeleteObjects on \S+ failed: SlowDown/,
+    PUT_ONE,
+  ),
 ];
 
 Deno.test("faults: permanent faults give one clear error, exit 1, nothing partial", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "creds3-faults-" });
   try {
-    for (const c of permanent) {
+    for (const c of PERMANENT) {
       await t.step(c.label, async () => {
         await withFaultyStore(
           { CREDS3_MAX_ATTEMPTS: "2", CREDS3_TIMEOUT: "0.5" },

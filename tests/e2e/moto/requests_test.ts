@@ -45,13 +45,11 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { CredentialStore, KmsKeyProvider, S3Store } from "../../../mod.ts";
 import { mapSettled } from "../../../lib/core/pool.ts";
-import { motoBucketAndKey } from "../../helpers/backends.ts";
+import { motoBucketAndKey, motoTableAndKey } from "../../helpers/backends.ts";
 import { runCli } from "../../helpers/cli.ts";
 import {
   awsEnv,
   clientConfig,
-  createCredstashTable,
-  createKmsKey,
   dynamodbClient,
   kmsClient,
   motoUrl,
@@ -59,6 +57,7 @@ import {
   uniqueName,
 } from "../../helpers/moto.ts";
 import { type Proxy, startProxy } from "../../helpers/proxy.ts";
+import { withTempDir } from "../../helpers/scoped.ts";
 
 interface Fixture {
   proxy: Proxy;
@@ -88,9 +87,7 @@ async function withTable(
   const url = await motoUrl();
   const proxy = await startProxy(url);
   try {
-    const table = uniqueName(label);
-    const key = `alias/${uniqueName(label)}`;
-    await Promise.all([createCredstashTable(url, table), createKmsKey(url, key)]);
+    const { table, alias: key } = await motoTableAndKey(label);
     const env = { ...awsEnv(proxy.url), CREDS3_KEY: key };
     await fn({ proxy, bucket: table, key, env }, ["-l", `dynamodb:${table}`], url);
   } finally {
@@ -114,6 +111,40 @@ async function requestsOf(
   if (options.stdout !== undefined) strictEqual(result.stdout, options.stdout);
   if (options.json !== undefined) deepStrictEqual(JSON.parse(result.stdout), options.json);
   return f.proxy.counts();
+}
+
+/** The requests of `put --binary` of four bytes, not text, from a file as `tls/blob`. */
+function requestsOfBinaryPut(f: Fixture, l: string[]): Promise<Record<string, number>> {
+  return withTempDir("creds3-requests-", async (dir) => {
+    await Deno.writeFile(`${dir}/blob`, new Uint8Array([0, 1, 254, 255]));
+    return await requestsOf(f, ["put", ...l, "tls/blob", `@${dir}/blob`, "--binary"]);
+  });
+}
+
+/** `prune db/* --keep 1`: its dry run sends `listing` alone, the prune itself `pruned`. */
+async function checkPrune(
+  f: Fixture,
+  l: string[],
+  listing: Record<string, number>,
+  pruned: Record<string, number>,
+): Promise<void> {
+  const dryRun = await requestsOf(f, ["prune", ...l, "db/*", "--keep", "1", "--dry-run"]);
+  deepStrictEqual(dryRun, listing, "prune --dry-run");
+  deepStrictEqual(await requestsOf(f, ["prune", ...l, "db/*", "--keep", "1"]), pruned, "prune");
+}
+
+/** `put -a` of each name, each sending `requests`; gives what `getall` then prints. */
+async function putEachAuto(
+  f: Fixture,
+  l: string[],
+  names: string[],
+  requests: Record<string, number>,
+): Promise<Record<string, string>> {
+  for (const name of names) {
+    const sent = await requestsOf(f, ["put", ...l, "-a", name, `value of ${name}`]);
+    deepStrictEqual(sent, requests, name);
+  }
+  return Object.fromEntries(names.map((n) => [n, `value of ${n}`]));
 }
 
 Deno.test("requests: put, put -a, get, get -v, list and delete send the minimum", async () => {
@@ -159,16 +190,10 @@ Deno.test("requests: keys, list, history and prune send the minimum; comments an
         { "s3:ListObjectsV2": 1, "kms:GenerateDataKey": 1, "s3:PutObject": 1 },
       );
     }
-    const dir = await Deno.makeTempDir({ prefix: "creds3-requests-" });
-    try {
-      await Deno.writeFile(`${dir}/blob`, new Uint8Array([0, 1, 254, 255]));
-      deepStrictEqual(await requestsOf(f, ["put", ...l, "tls/blob", `@${dir}/blob`, "--binary"]), {
-        "kms:GenerateDataKey": 1,
-        "s3:PutObject": 1,
-      });
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    deepStrictEqual(await requestsOfBinaryPut(f, l), {
+      "kms:GenerateDataKey": 1,
+      "s3:PutObject": 1,
+    });
     deepStrictEqual(await requestsOf(f, ["get", ...l, "tls/blob"]), {
       "s3:ListObjectsV2": 1,
       "s3:GetObject": 1,
@@ -185,14 +210,7 @@ Deno.test("requests: keys, list, history and prune send the minimum; comments an
     // Comments are not in listings: one HeadObject per version, never a GetObject or Decrypt.
     const history = await requestsOf(f, ["history", ...l, "db/password", "-f", "json"]);
     deepStrictEqual(history, { "s3:ListObjectsV2": 1, "s3:HeadObject": 3 });
-    deepStrictEqual(
-      await requestsOf(f, ["prune", ...l, "db/*", "--keep", "1", "--dry-run"]),
-      listing,
-    );
-    deepStrictEqual(await requestsOf(f, ["prune", ...l, "db/*", "--keep", "1"]), {
-      "s3:ListObjectsV2": 1,
-      "s3:DeleteObjects": 1,
-    });
+    await checkPrune(f, l, listing, { "s3:ListObjectsV2": 1, "s3:DeleteObjects": 1 });
     // Nothing left to prune: the listing alone.
     deepStrictEqual(await requestsOf(f, ["prune", ...l, "*", "--keep", "1"]), listing);
     deepStrictEqual(await requestsOf(f, ["history", ...l, "db/password"]), {
@@ -214,16 +232,7 @@ Deno.test("requests: on a credstash table each command sends the minimum: one Qu
       );
     }
     deepStrictEqual(await requestsOf(f, ["put", ...l, "api/key", "k3y", "-c", "a note"]), put);
-    const dir = await Deno.makeTempDir({ prefix: "creds3-requests-" });
-    try {
-      await Deno.writeFile(`${dir}/blob`, new Uint8Array([0, 1, 254, 255]));
-      deepStrictEqual(
-        await requestsOf(f, ["put", ...l, "tls/blob", `@${dir}/blob`, "--binary"]),
-        put,
-      );
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    deepStrictEqual(await requestsOfBinaryPut(f, l), put);
     deepStrictEqual(
       await requestsOf(f, ["get", ...l, "db/password"], { stdout: "s3cr3t-10\n" }),
       { "dynamodb:Query": 1, "kms:Decrypt": 1 },
@@ -246,15 +255,8 @@ Deno.test("requests: on a credstash table each command sends the minimum: one Qu
       deepStrictEqual(await requestsOf(f, [...args, ...l]), listing, args.join(" "));
     }
     deepStrictEqual(await requestsOf(f, ["history", ...l, "db/password"]), { "dynamodb:Query": 1 });
-    deepStrictEqual(
-      await requestsOf(f, ["prune", ...l, "db/*", "--keep", "1", "--dry-run"]),
-      listing,
-    );
     // Nine versions deleted: one batch.
-    deepStrictEqual(await requestsOf(f, ["prune", ...l, "db/*", "--keep", "1"]), {
-      "dynamodb:Scan": 1,
-      "dynamodb:BatchWriteItem": 1,
-    });
+    await checkPrune(f, l, listing, { "dynamodb:Scan": 1, "dynamodb:BatchWriteItem": 1 });
     deepStrictEqual(await requestsOf(f, ["delete", ...l, "api/key"]), {
       "dynamodb:Query": 1,
       "dynamodb:BatchWriteItem": 1,
@@ -287,15 +289,12 @@ Deno.test("requests: a credstash table of more than 1 MB: getall reads Scan page
         );
         strictEqual(Object.keys(out.UnprocessedItems ?? {}).length, 0);
       }
-      for (const name of names) {
-        deepStrictEqual(await requestsOf(f, ["put", ...l, "-a", name, `value of ${name}`]), {
-          // 275 versions in one Query page, then version 276 stored.
-          "dynamodb:Query": 1,
-          "kms:GenerateDataKey": 1,
-          "dynamodb:PutItem": 1,
-        });
-      }
-      const all = Object.fromEntries(names.map((n) => [n, `value of ${n}`]));
+      // 275 versions in one Query page, then version 276 stored.
+      const all = await putEachAuto(f, l, names, {
+        "dynamodb:Query": 1,
+        "kms:GenerateDataKey": 1,
+        "dynamodb:PutItem": 1,
+      });
       deepStrictEqual(await requestsOf(f, ["getall", ...l], { json: all }), {
         "dynamodb:Scan": 2,
         "kms:Decrypt": 4,
@@ -368,8 +367,7 @@ Deno.test("requests: import lists each name once, reads each existing one, puts 
     const l = ["-l", f.bucket];
     await requestsOf(f, ["put", ...l, "app/same", "v-same"]);
     await requestsOf(f, ["put", ...l, "app/changed", "v-old"]);
-    const dir = await Deno.makeTempDir({ prefix: "creds3-requests-" });
-    try {
+    await withTempDir("creds3-requests-", async (dir) => {
       const file = `${dir}/secrets.json`;
       await Deno.writeTextFile(
         file,
@@ -396,9 +394,7 @@ Deno.test("requests: import lists each name once, reads each existing one, puts 
       const refused = await runCli(["import", ...l, file], { env: f.env });
       strictEqual(refused.code, 2, refused.stderr);
       deepStrictEqual(f.proxy.counts(), {});
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    });
   });
 });
 
@@ -435,16 +431,13 @@ Deno.test("requests: getall, wildcard get and export: pages of 1,000 listed, onl
       s3.destroy();
     }
     const l = ["-l", f.bucket];
-    for (const name of names) {
-      deepStrictEqual(await requestsOf(f, ["put", ...l, "-a", name, `value of ${name}`]), {
-        // 250 versions listed on one page, then version 251 stored.
-        "s3:ListObjectsV2": 1,
-        "kms:GenerateDataKey": 1,
-        "s3:PutObject": 1,
-      });
-    }
+    // 250 versions listed on one page, then version 251 stored.
+    const all = await putEachAuto(f, l, names, {
+      "s3:ListObjectsV2": 1,
+      "kms:GenerateDataKey": 1,
+      "s3:PutObject": 1,
+    });
     // 1,004 objects: two listing pages, then one GET and one Decrypt per name.
-    const all = Object.fromEntries(names.map((n) => [n, `value of ${n}`]));
     deepStrictEqual(
       await requestsOf(f, ["getall", ...l], { json: all }),
       { "s3:ListObjectsV2": 2, "s3:GetObject": 4, "kms:Decrypt": 4 },
@@ -626,8 +619,7 @@ Deno.test("requests: copy reads and creates each version; with --to-key KMS move
     });
     // Other credentials for the destination (--to-profile): another KMS client, so the data key
     // is unwrapped and wrapped even in one region.
-    const dir = await Deno.makeTempDir({ prefix: "creds3-requests-profile-" });
-    try {
+    await withTempDir("creds3-requests-profile-", async (dir) => {
       await Deno.writeTextFile(`${dir}/config`, "[profile dr]\nregion = us-east-1\n");
       await Deno.writeTextFile(
         `${dir}/credentials`,
@@ -650,9 +642,7 @@ Deno.test("requests: copy reads and creates each version; with --to-key KMS move
         "kms:Decrypt": 3,
         "kms:Encrypt": 3,
       });
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    });
 
     const euEnv = { ...f.env, CREDS3_KEY: eu.alias };
     const euRead = await runCli(["get", "-l", eu.bucket, "-r", "eu-west-1", "db/a", "env=prod"], {

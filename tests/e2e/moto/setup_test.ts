@@ -13,15 +13,14 @@ import {
 } from "@aws-sdk/client-kms";
 import {
   GetBucketEncryptionCommand,
-  GetBucketPolicyCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
   ListObjectVersionsCommand,
-  PutBucketPolicyCommand,
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { motoBucket } from "../../helpers/backends.ts";
+import { motoBucket, withMotoBucket } from "../../helpers/backends.ts";
+import * as policies from "../../helpers/bucket_policy.ts";
 import { runCli } from "../../helpers/cli.ts";
 import { awsEnv, clientConfig, motoUrl, s3Client, uniqueName } from "../../helpers/moto.ts";
 import { setupS3Bucket } from "../../../lib/stores/s3/setup.ts";
@@ -112,10 +111,8 @@ Deno.test("setup: a fresh bucket gets every setting; a second run reports them a
 });
 
 Deno.test("setup: an existing bucket's differences are reported, changed only with --fix", async () => {
-  const { url, bucket } = await motoBucket("creds3-drift");
-  const env = { ...awsEnv(url), CREDS3_LOCATION: bucket, CREDS3_KEY: "alias/unused" };
-  const s3 = s3Client(url);
-  try {
+  await withMotoBucket("creds3-drift", async ({ url, bucket, s3 }) => {
+    const env = { ...awsEnv(url), CREDS3_LOCATION: bucket, CREDS3_KEY: "alias/unused" };
     const before = await settings(s3, bucket);
     const check = await runCli(["setup"], { env });
     strictEqual(check.code, 0, check.stderr);
@@ -140,28 +137,13 @@ Deno.test("setup: an existing bucket's differences are reported, changed only wi
     const again = await runCli(["setup"], { env });
     strictEqual(again.code, 0, again.stderr);
     ok(!again.stderr.includes("warning"), again.stderr);
-  } finally {
-    s3.destroy();
-  }
+  });
 });
 
 Deno.test("setup: the TLS-only policy is added beside other statements, once", async () => {
-  const { url, bucket } = await motoBucket("creds3-policy");
-  const s3 = s3Client(url);
-  const other = {
-    Sid: "SomeoneElses",
-    Effect: "Allow",
-    Principal: { AWS: "arn:aws:iam::123456789012:root" },
-    Action: "s3:GetObject",
-    Resource: `arn:aws:s3:::${bucket}/*`,
-  };
-  try {
-    await s3.send(
-      new PutBucketPolicyCommand({
-        Bucket: bucket,
-        Policy: JSON.stringify({ Version: "2012-10-17", Statement: [other] }),
-      }),
-    );
+  await withMotoBucket("creds3-policy", async ({ s3, bucket }) => {
+    const other = policies.someoneElses(bucket);
+    await policies.putBucketPolicy(s3, bucket, [other]);
     const options = { bucket, prefix: "", region: "us-east-1", compatible: true };
     const check = await setupS3Bucket(s3, options);
     deepStrictEqual(check.find((s) => s.step === "TLS-only bucket policy"), {
@@ -184,8 +166,7 @@ Deno.test("setup: the TLS-only policy is added beside other statements, once", a
     // moto enforces the policy: this plain-HTTP client may no longer write, which is why the
     // CLI leaves the policy out on plain-HTTP endpoints.
     match(fixed[5].detail, /^a create-only write fails: .*HTTP 403/);
-    const stored = (await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy!;
-    const policy = parseBucketPolicy(stored);
+    const policy = await policies.storedBucketPolicy(s3, bucket);
     deepStrictEqual(policy.Statement[0], other);
     strictEqual(policy.Statement.length, 2);
     deepStrictEqual(policy.Statement[1], {
@@ -206,48 +187,23 @@ Deno.test("setup: the TLS-only policy is added beside other statements, once", a
       ["Write check"],
       JSON.stringify(again),
     );
-    strictEqual(
-      parseBucketPolicy((await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy)
-        .Statement.length,
-      2,
-    );
-  } finally {
-    s3.destroy();
-  }
+    strictEqual((await policies.storedBucketPolicy(s3, bucket)).Statement.length, 2);
+  });
 });
 
 Deno.test("setup: what counts as a TLS-only statement", () => {
   const arn = "arn:aws:s3:::b-1";
-  const deny = (changes: Record<string, unknown>) =>
-    parseBucketPolicy(JSON.stringify({
-      Statement: {
-        Effect: "Deny",
-        Principal: { AWS: ["*"] },
-        Action: ["s3:*"],
-        Resource: [`${arn}/*`, arn],
-        Condition: { Bool: { "aws:SecureTransport": false } },
-        ...changes,
-      },
-    }));
+  const deny = policies.denyForEveryone(["s3:*"], [`${arn}/*`, arn], {
+    Bool: { "aws:SecureTransport": false },
+  });
   ok(hasTlsOnlyStatement(deny({}), "aws", "b-1"));
   ok(hasTlsOnlyStatement(deny({ Action: "*" }), "aws", "b-1"));
   ok(!hasTlsOnlyStatement(deny({ Effect: "Allow" }), "aws", "b-1"));
   ok(!hasTlsOnlyStatement(deny({ Resource: `${arn}/*` }), "aws", "b-1"), "objects only");
   ok(!hasTlsOnlyStatement(deny({ Action: "s3:GetObject" }), "aws", "b-1"));
   ok(!hasTlsOnlyStatement(deny({ Principal: { AWS: "arn:aws:iam::1:root" } }), "aws", "b-1"));
-  ok(
-    !hasTlsOnlyStatement(
-      deny({
-        Condition: {
-          Bool: { "aws:SecureTransport": "false" },
-          IpAddress: { "aws:SourceIp": "10.0.0.0/8" },
-        },
-      }),
-      "aws",
-      "b-1",
-    ),
-    "only from some addresses",
-  );
+  const fromSome = deny(policies.fromSomeAddresses({ Bool: { "aws:SecureTransport": "false" } }));
+  ok(!hasTlsOnlyStatement(fromSome, "aws", "b-1"), "only from some addresses");
   ok(!hasTlsOnlyStatement(deny({}), "aws-cn", "b-1"), "another partition");
   ok(!hasTlsOnlyStatement(parseBucketPolicy(undefined), "aws", "b-1"));
   throws(() => parseBucketPolicy("{not json"), /not valid JSON/);
