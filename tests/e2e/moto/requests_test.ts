@@ -50,6 +50,7 @@ import { runCli } from "../../helpers/cli.ts";
 import {
   awsEnv,
   clientConfig,
+  createKmsKey,
   dynamodbClient,
   kmsClient,
   motoUrl,
