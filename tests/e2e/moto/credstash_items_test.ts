@@ -23,8 +23,9 @@ import {
   itemFromJson,
   type ItemJson,
 } from "../../helpers/backends.ts";
-import { REPO_ROOT, runCli, runCommand } from "../../helpers/cli.ts";
-import { awsEnv, kmsClient, uniqueName } from "../../helpers/moto.ts";
+import { REPO_ROOT, runCli } from "../../helpers/cli.ts";
+import { credstashTable } from "../../helpers/python_tools.ts";
+import { kmsClient, uniqueName } from "../../helpers/moto.ts";
 
 interface Vectors {
   commands: string[];
@@ -122,23 +123,7 @@ async function putItem(b: DynamoDbBackend, item: Record<string, AttributeValue>)
 
 /** The credstash-faithful reader and writer (tests/helpers/credstash_table.py) on the table. */
 function credstashLike(b: DynamoDbBackend, ...args: string[]) {
-  const env = awsEnv(b.url);
-  return runCommand("python3", [
-    `${REPO_ROOT}/tests/helpers/credstash_table.py`,
-    b.url,
-    b.table,
-    ...args,
-  ], {
-    clearEnv: true,
-    env: {
-      AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID,
-      AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY,
-      AWS_DEFAULT_REGION: env.AWS_REGION,
-      AWS_CONFIG_FILE: env.AWS_CONFIG_FILE,
-      AWS_SHARED_CREDENTIALS_FILE: env.AWS_SHARED_CREDENTIALS_FILE,
-      PATH: Deno.env.get("PATH") ?? "",
-    },
-  });
+  return credstashTable(b.url, b.table, ...args);
 }
 
 async function credstashLikeOk(b: DynamoDbBackend, ...args: string[]): Promise<string> {

@@ -8,24 +8,14 @@
 import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
 import { toBase64 } from "../../../lib/core/encoding.ts";
 import { type MotoBackend, motoBackend } from "../../helpers/backends.ts";
-import { REPO_ROOT, runCli, runCommand } from "../../helpers/cli.ts";
-import { awsEnv } from "../../helpers/moto.ts";
+import { runCli } from "../../helpers/cli.ts";
+import { formatReader } from "../../helpers/python_tools.ts";
 
-const READER = `${REPO_ROOT}/tests/helpers/format_reader.py`;
 const PREFIX = "team/";
 
 /** What the Python reader prints for one version (its value), or its failure. */
 function pythonRead(b: MotoBackend, name: string, version: string, context: string[] = []) {
-  const { AWS_ENDPOINT_URL_S3: _s3, ...env } = awsEnv(b.url);
-  return runCommand(
-    "python3",
-    [READER, b.url, b.bucket, `${PREFIX}${name}/${version}`, ...context],
-    {
-      clearEnv: true,
-      // boto3 reads the region from AWS_DEFAULT_REGION.
-      env: { ...env, AWS_DEFAULT_REGION: env.AWS_REGION, PATH: Deno.env.get("PATH") ?? "" },
-    },
-  );
+  return formatReader(b.url, b.bucket, `${PREFIX}${name}/${version}`, context);
 }
 
 Deno.test("format reader (Python): reads a commented and a binary object that creds3 stored", async () => {
