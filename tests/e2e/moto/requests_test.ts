@@ -262,6 +262,30 @@ Deno.test("requests: on a credstash table each command sends the minimum: one Qu
   });
 });
 
+Deno.test("requests: import into a credstash table lists each name with one Query, reads each existing one, puts each change", async () => {
+  await withTable("creds3-requests-ddb-import", async (f, l) => {
+    await requestsOf(f, ["put", ...l, "app/same", "v-same"]);
+    await requestsOf(f, ["put", ...l, "app/changed", "v-old"]);
+    const dir = await Deno.makeTempDir({ prefix: "creds3-requests-" });
+    try {
+      const file = `${dir}/secrets.json`;
+      await Deno.writeTextFile(
+        file,
+        JSON.stringify({ "app/same": "v-same", "app/changed": "v-new", "app/new": "v-1" }),
+      );
+      const compare = { "dynamodb:Query": 3, "dynamodb:GetItem": 2, "kms:Decrypt": 2 };
+      deepStrictEqual(await requestsOf(f, ["import", ...l, file, "--dry-run"]), compare);
+      deepStrictEqual(await requestsOf(f, ["import", ...l, file]), {
+        ...compare,
+        "kms:GenerateDataKey": 2,
+        "dynamodb:PutItem": 2,
+      });
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
+
 Deno.test("requests: a credstash table of more than 1 MB: getall reads Scan pages, prune deletes in batches of 25", async () => {
   await withTable("creds3-requests-pages", async (f, l, url) => {
     const table = l[1].slice("dynamodb:".length);
