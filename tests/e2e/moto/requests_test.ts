@@ -262,17 +262,33 @@ Deno.test("requests: on a credstash table each command sends the minimum: one Qu
   });
 });
 
+/**
+ * Stores `app/same` and `app/changed` in the store `l` names, then runs `fn` with a file that
+ * holds `app/same` unchanged, `app/changed` changed and `app/new`.
+ */
+async function withImportFile(
+  f: Fixture,
+  l: string[],
+  fn: (file: string) => Promise<void>,
+): Promise<void> {
+  await requestsOf(f, ["put", ...l, "app/same", "v-same"]);
+  await requestsOf(f, ["put", ...l, "app/changed", "v-old"]);
+  const dir = await Deno.makeTempDir({ prefix: "creds3-requests-" });
+  try {
+    const file = `${dir}/secrets.json`;
+    await Deno.writeTextFile(
+      file,
+      JSON.stringify({ "app/same": "v-same", "app/changed": "v-new", "app/new": "v-1" }),
+    );
+    await fn(file);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 Deno.test("requests: import into a credstash table lists each name with one Query, reads each existing one, puts each change", async () => {
   await withTable("creds3-requests-ddb-import", async (f, l) => {
-    await requestsOf(f, ["put", ...l, "app/same", "v-same"]);
-    await requestsOf(f, ["put", ...l, "app/changed", "v-old"]);
-    const dir = await Deno.makeTempDir({ prefix: "creds3-requests-" });
-    try {
-      const file = `${dir}/secrets.json`;
-      await Deno.writeTextFile(
-        file,
-        JSON.stringify({ "app/same": "v-same", "app/changed": "v-new", "app/new": "v-1" }),
-      );
+    await withImportFile(f, l, async (file) => {
       const compare = { "dynamodb:Query": 3, "dynamodb:GetItem": 2, "kms:Decrypt": 2 };
       deepStrictEqual(await requestsOf(f, ["import", ...l, file, "--dry-run"]), compare);
       deepStrictEqual(await requestsOf(f, ["import", ...l, file]), {
@@ -280,9 +296,7 @@ Deno.test("requests: import into a credstash table lists each name with one Quer
         "kms:GenerateDataKey": 2,
         "dynamodb:PutItem": 2,
       });
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    });
   });
 });
 
@@ -390,15 +404,7 @@ Deno.test("requests: deletions DynamoDB leaves unprocessed are sent again, withi
 Deno.test("requests: import lists each name once, reads each existing one, puts each change", async () => {
   await withFixture(async (f) => {
     const l = ["-l", f.bucket];
-    await requestsOf(f, ["put", ...l, "app/same", "v-same"]);
-    await requestsOf(f, ["put", ...l, "app/changed", "v-old"]);
-    const dir = await Deno.makeTempDir({ prefix: "creds3-requests-" });
-    try {
-      const file = `${dir}/secrets.json`;
-      await Deno.writeTextFile(
-        file,
-        JSON.stringify({ "app/same": "v-same", "app/changed": "v-new", "app/new": "v-1" }),
-      );
+    await withImportFile(f, l, async (file) => {
       // 3 names: 3 listings, the 2 existing ones read, nothing written.
       const compare = { "s3:ListObjectsV2": 3, "s3:GetObject": 2, "kms:Decrypt": 2 };
       deepStrictEqual(await requestsOf(f, ["import", ...l, file, "--dry-run"]), compare);
@@ -420,9 +426,7 @@ Deno.test("requests: import lists each name once, reads each existing one, puts 
       const refused = await runCli(["import", ...l, file], { env: f.env });
       strictEqual(refused.code, 2, refused.stderr);
       deepStrictEqual(f.proxy.counts(), {});
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    });
   });
 });
 
