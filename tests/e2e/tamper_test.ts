@@ -1,13 +1,21 @@
 /**
- * Tampering with stored secrets, on moto (S3 + KMS) and on the local directory store: a body,
- * `hmac`, `digest` or `key` altered or removed, a body copied from another version, or an
- * unknown digest is an integrity or key error naming the secret and version, with nothing on
- * stdout and exit 1, for `get` and for `getall`. What the HMAC cannot see (a whole object moved
- * between names that share an encryption context) is shown too, with the mitigation that
- * docs/SECURITY.md describes: the name in the encryption context.
+ * Tampering with stored secrets, on moto (S3 + KMS), in a credstash table on moto and on the
+ * local directory store: a body, `hmac`, `digest` or `key` altered or removed, a body copied
+ * from another version, or an unknown digest is an integrity or key error naming the secret and
+ * version, with nothing on stdout and exit 1, for `get` and for `getall`. In a table, whose
+ * format allows it, a missing digest is SHA256: a SHA256 item without one still reads, any other
+ * fails the HMAC. What the HMAC cannot see (a whole object moved between names that share an
+ * encryption context) is shown too, with the mitigation that docs/SECURITY.md describes: the
+ * name in the encryption context.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { type Fields, localAndMoto, withBackend } from "../helpers/backends.ts";
+import {
+  dynamodbBackend,
+  type Fields,
+  localAndMoto,
+  type TestBackend,
+  withBackend,
+} from "../helpers/backends.ts";
 
 type Field = keyof Fields;
 
@@ -24,33 +32,47 @@ function without(fields: Fields, field: Field): Partial<Fields> {
   return copy;
 }
 
+type Label = "moto" | "local" | "dynamodb";
+
 interface TamperCase {
   label: string;
+  /** Options of the two `put`s, e.g. a digest (default none). */
+  put?: string[];
   change(fields: Fields, other: Fields): Partial<Fields>;
-  /** The error, after "'NAME' version 2: ". */
-  error: Record<"moto" | "local", RegExp>;
+  /** The error, after "'NAME' version 2: "; `"reads"` where the change is no tampering. */
+  error: Record<Label, RegExp | "reads">;
 }
 
 const HMAC_MISMATCH = /HMAC does not match/;
 
-/** `change` makes every read fail with `moto` on moto and with `local` (the same if not given) locally. */
+/**
+ * `change` makes every read fail with `s3` on moto's S3, with `local` on the directory store and
+ * with `table` in a credstash table (each the one before it when not given).
+ */
 function tampered(
   label: string,
   change: TamperCase["change"],
-  moto: RegExp,
-  local: RegExp = moto,
+  s3: RegExp,
+  local: RegExp = s3,
+  table: RegExp | "reads" = s3,
 ): TamperCase {
-  return { label, change, error: { moto, local } };
+  return { label, change, error: { moto: s3, local, dynamodb: table } };
 }
 
-/** `field` removed: the S3 stores miss it in the metadata, the directory store in the record. */
+/** `field` removed: S3 misses it in the metadata, the directory store in the record, a table in the item. */
 function removed(label: string, field: Field): TamperCase {
   return tampered(
     label,
     (f) => without(f, field),
     new RegExp(`has no '${field}' metadata`),
     new RegExp(`has no '${field}' field`),
+    new RegExp(`has no '${field}' attribute`),
   );
+}
+
+/** `c`, with another outcome in a credstash table. */
+function onTable(c: TamperCase, table: RegExp | "reads"): TamperCase {
+  return { ...c, error: { ...c.error, dynamodb: table } };
 }
 
 const UNKNOWN_DIGEST =
@@ -58,7 +80,13 @@ const UNKNOWN_DIGEST =
 
 const cases: TamperCase[] = [
   tampered("body altered", (f) => ({ ...f, contents: flip(f.contents) }), HMAC_MISMATCH),
-  tampered("body removed", (f) => without(f, "contents"), HMAC_MISMATCH, /has no 'contents' field/),
+  tampered(
+    "body removed",
+    (f) => without(f, "contents"),
+    HMAC_MISMATCH,
+    /has no 'contents' field/,
+    /has no 'contents' attribute/,
+  ),
   tampered(
     "body copied from another version",
     (f, other) => ({ ...f, contents: other.contents }),
@@ -71,7 +99,13 @@ const cases: TamperCase[] = [
     (f) => ({ ...f, digest: "SHA512" }),
     HMAC_MISMATCH,
   ),
-  removed("digest removed", "digest"),
+  // credstash's format: an item without a digest is SHA256, which this one is...
+  onTable(removed("digest removed", "digest"), "reads"),
+  // ...and this one is not.
+  {
+    ...onTable(removed("digest removed from a SHA512 version", "digest"), HMAC_MISMATCH),
+    put: ["-d", "SHA512"],
+  },
   tampered("digest emptied", (f) => ({ ...f, digest: "" }), /stored digest is empty/),
   tampered("unknown digest name", (f) => ({ ...f, digest: "WHIRLPOOL" }), UNKNOWN_DIGEST),
   tampered(
@@ -80,6 +114,7 @@ const cases: TamperCase[] = [
     // moto's ciphertext starts with its key's id: a change there names another key.
     /KMS Decrypt failed: InvalidCiphertextException|wrapped under a different KMS key than/,
     /Cannot unwrap the data key with local master key/,
+    /KMS Decrypt failed: InvalidCiphertextException|wrapped under a different KMS key/,
   ),
   tampered(
     "wrapped data key from another version",
@@ -94,7 +129,12 @@ const cases: TamperCase[] = [
   ),
 ];
 
-for (const [label, makeStore] of localAndMoto("creds3-tamper")) {
+const stores: [string, () => Promise<TestBackend>][] = [
+  ...localAndMoto("creds3-tamper"),
+  ["dynamodb", () => dynamodbBackend("creds3-tamper-ddb")],
+];
+
+for (const [label, makeStore] of stores) {
   Deno.test(`tamper (${label}): every altered or removed field is refused by name and version`, async (t) => {
     await withBackend(makeStore, async (store, cli) => {
       for (const [i, c] of cases.entries()) {
@@ -102,26 +142,30 @@ for (const [label, makeStore] of localAndMoto("creds3-tamper")) {
           const name = `t/case${i}`;
           const values = [`first-value-${i}`, `second-value-${i}`];
           const puts = await Promise.all(
-            values.map((v, n) => cli("put", "-v", `${n + 1}`, name, v)),
+            values.map((v, n) => cli("put", ...c.put ?? [], "-v", `${n + 1}`, name, v)),
           );
           for (const put of puts) strictEqual(put.code, 0, put.stderr);
           const v1 = await store.read(name, "1");
           const v2 = await store.read(name, "2");
           await store.write(name, "2", c.change(v2, v1));
+          const error = c.error[store.label as Label];
           const quoted = `'${name.replace("/", "\\/")}'`;
-          // "'NAME' version 2: ..." or, from the store itself, "Version 2 of 'NAME' ...".
-          const expected = new RegExp(
-            `(${quoted} version 2: |Version 2 of ${quoted} ).*${
-              c.error[store.label as "moto"].source
-            }`,
-          );
           const reads = [["get", name], ["get", name, "-v", "2"], ["getall"]];
           const results = await Promise.all(reads.map((args) => cli(...args)));
           for (const [n, r] of results.entries()) {
             const args = reads[n];
+            if (error === "reads") {
+              strictEqual(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
+              ok(r.stdout.includes(values[1]), `${args.join(" ")}: ${r.stdout}`);
+              continue;
+            }
             strictEqual(r.code, 1, `${args.join(" ")}: ${r.stderr}`);
             strictEqual(r.stdout, "", `${args.join(" ")}: nothing on stdout`);
-            match(r.stderr, expected);
+            // "'NAME' version 2: ..." or, from the store itself, "Version 2 of 'NAME' ...".
+            match(
+              r.stderr,
+              new RegExp(`(${quoted} version 2: |Version 2 of ${quoted} ).*${error.source}`),
+            );
             for (const value of values) ok(!r.stderr.includes(value), r.stderr);
           }
           // The untouched version still reads; the tampered one is left as it was found.
@@ -154,9 +198,9 @@ for (const [label, makeStore] of localAndMoto("creds3-tamper")) {
       strictEqual(r.stdout, "");
       match(
         r.stderr,
-        store.label === "moto"
-          ? /'ctx\/user' version 1: KMS Decrypt failed: InvalidCiphertextException/
-          : /'ctx\/user' version 1: Cannot unwrap the data key/,
+        store.label === "local"
+          ? /'ctx\/user' version 1: Cannot unwrap the data key/
+          : /'ctx\/user' version 1: KMS Decrypt failed: InvalidCiphertextException/,
       );
       deepStrictEqual(
         (await cli("get", "ctx/admin", "name=ctx/admin")).stdout,

@@ -41,6 +41,7 @@ export { classify } from "./proxy_classify.ts";
 export type FaultKind =
   | "s3-503"
   | "s3-500"
+  | "s3-access-denied"
   | "kms-throttle"
   | "kms-500"
   | "kms-access-denied"
@@ -362,6 +363,8 @@ function faultResponse(kind: FaultKind): Upstream {
       return s3(503, "Slow Down", "SlowDown", "Please reduce your request rate.");
     case "s3-500":
       return s3(500, "Internal Server Error", "InternalError", "We encountered an internal error.");
+    case "s3-access-denied":
+      return s3(403, "Forbidden", "AccessDenied", "Access Denied");
     case "kms-throttle":
       return kms(400, "Bad Request", "ThrottlingException", "Rate exceeded");
     case "kms-access-denied":

@@ -1,23 +1,24 @@
 /**
  * Secret hygiene: the commands of the CLI suites, their error paths included, run with
- * `--debug` on the local store and on moto (through the fault proxy, for AWS errors with
- * stack traces) with made-up secrets. Every stderr is searched for every secret value (as
+ * `--debug` on the local store, and on S3 and a credstash table on moto (through the fault
+ * proxy, for AWS errors with stack traces) with made-up secrets. Every stderr is searched for every secret value (as
  * text, base64 and hex), for every data key (recovered by unwrapping the stored key with the
  * local master key or KMS; base64 and hex, whole and each half) and for the AWS credentials.
  * Non-data commands must print nothing on stdout.
  */
 import { ok, strictEqual } from "node:assert/strict";
+import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import { DecryptCommand } from "@aws-sdk/client-kms";
 import type { EncryptionContext } from "../../lib/core/context.ts";
 import { fromBase64, toBase64, toHex } from "../../lib/core/encoding.ts";
 import { LocalKeyProvider } from "../../lib/keys/local.ts";
-import { type Fields, localBackend, motoBackend } from "../helpers/backends.ts";
+import { dynamodbBackend, type Fields, localBackend, motoBackend } from "../helpers/backends.ts";
 import { runCli } from "../helpers/cli.ts";
 import { awsEnv, createKmsKey, kmsClient, uniqueName } from "../helpers/moto.ts";
-import { type FaultOptions, startProxy } from "../helpers/proxy.ts";
+import { type FaultKind, type FaultOptions, startProxy } from "../helpers/proxy.ts";
 
 interface Backend {
-  label: string;
+  label: "local" | "moto" | "dynamodb";
   env: Record<string, string>;
   /** Credentials that must never be printed. */
   credentials: string[];
@@ -27,10 +28,14 @@ interface Backend {
   dataKey(fields: Fields, context: EncryptionContext): Promise<Uint8Array>;
   /** Faults for AWS error paths (moto only). */
   faults?(options: FaultOptions | undefined): void;
+  /** The operations that read a stored version and write one, and a server error, for faults. */
+  ops?: { read: string; write: string; unavailable: FaultKind };
   /** A key spec that does not work. */
   badKey: string;
-  /** Where copy `n` of the store goes (made by `setup` where it needs to be). */
+  /** Where copy `n` of the store goes. */
   copyTo(dir: string, n: number): string;
+  /** Whether such a copy must first be made by `setup`. */
+  copiesNeedSetup: boolean;
   /** A second master key, made, as `-k` takes it. */
   secondKey(dir: string): Promise<string>;
   cleanup(): Promise<void>;
@@ -45,6 +50,7 @@ async function localHygiene(): Promise<Backend> {
     dataKey: (fields, context) => keys.decryptDataKey(fromBase64(fields.key), context),
     badKey: `local:${b.home}/no-such.key`,
     copyTo: (dir, n) => `file:${dir}/copy${n}`,
+    copiesNeedSetup: true,
     async secondKey(dir) {
       const key = `local:${dir}/second.key`;
       const made = await runCli(["setup", "--create-key", "-k", key], { env: b.env });
@@ -54,8 +60,10 @@ async function localHygiene(): Promise<Backend> {
   };
 }
 
-async function motoHygiene(): Promise<Backend> {
-  const b = await motoBackend({ label: "creds3-hygiene" });
+/** A store on moto (a bucket or a credstash table) reached through the fault proxy. */
+async function onMoto(
+  b: { url: string; env: Record<string, string>; cleanup(): Promise<void> },
+): Promise<Omit<Backend, "label" | "read" | "write" | "ops" | "copyTo" | "copiesNeedSetup">> {
   const proxy = await startProxy(b.url);
   const kms = kmsClient(b.url);
   // moto accepts any credentials: made-up, recognisable ones that must never be printed.
@@ -65,7 +73,6 @@ async function motoHygiene(): Promise<Backend> {
     AWS_SESSION_TOKEN: `hygiene-session-token-${crypto.randomUUID()}`,
   };
   return {
-    ...b,
     env: {
       ...b.env,
       ...awsEnv(proxy.url),
@@ -82,7 +89,6 @@ async function motoHygiene(): Promise<Backend> {
     },
     faults: (faults) => proxy.setOptions({ faults }),
     badKey: "alias/no-such-key",
-    copyTo: (_dir, n) => `${b.bucket}/copy${n}/`,
     async secondKey() {
       const alias = `alias/${uniqueName("creds3-hygiene-second")}`;
       await createKmsKey(b.url, alias);
@@ -96,6 +102,38 @@ async function motoHygiene(): Promise<Backend> {
   };
 }
 
+async function motoHygiene(): Promise<Backend> {
+  const b = await motoBackend({ label: "creds3-hygiene" });
+  return {
+    ...b,
+    ...await onMoto(b),
+    ops: { read: "s3:GetObject", write: "s3:PutObject", unavailable: "s3-503" },
+    copyTo: (_dir, n) => `${b.bucket}/copy${n}/`,
+    copiesNeedSetup: false,
+  };
+}
+
+async function tableHygiene(): Promise<Backend> {
+  const b = await dynamodbBackend("creds3-hygiene-ddb");
+  const copies = [1, 2, 3].map((n) => `${b.table}-copy${n}`);
+  const moto = await onMoto({
+    ...b,
+    async cleanup() {
+      for (const TableName of copies) {
+        await b.ddb.send(new DeleteTableCommand({ TableName })).catch(() => {});
+      }
+      await b.cleanup();
+    },
+  });
+  return {
+    ...b,
+    ...moto,
+    ops: { read: "dynamodb:Scan", write: "dynamodb:PutItem", unavailable: "reset" },
+    copyTo: (_dir, n) => `dynamodb:${copies[n - 1]}`,
+    copiesNeedSetup: true,
+  };
+}
+
 /** Every form in which a secret could leak: the text, its lines, base64 and hex of its bytes. */
 function forms(secret: string | Uint8Array): string[] {
   const bytes = typeof secret === "string" ? new TextEncoder().encode(secret) : secret;
@@ -106,8 +144,13 @@ function forms(secret: string | Uint8Array): string[] {
   return out;
 }
 
-for (const makeBackend of [localHygiene, motoHygiene]) {
-  const label = makeBackend === localHygiene ? "local" : "moto";
+for (
+  const [label, makeBackend] of [
+    ["local", localHygiene],
+    ["moto", motoHygiene],
+    ["dynamodb", tableHygiene],
+  ] as const
+) {
   Deno.test(`hygiene (${label}): no secret value, data key or credential in any stderr with --debug`, async () => {
     const b = await makeBackend();
     const dir = await Deno.makeTempDir({ prefix: "creds3-hygiene-files-" });
@@ -213,9 +256,9 @@ for (const makeBackend of [localHygiene, motoHygiene]) {
       strictEqual(child.code, 3);
       // Copies and a rotation: data keys move between master keys (inside KMS, or unwrapped and
       // wrapped by the local key), and none is ever printed.
-      const [copyTo, rewrapped] = [b.copyTo(dir, 1), b.copyTo(dir, 2)];
-      for (const to of [copyTo, rewrapped]) {
-        if (to.startsWith("file:")) await ok0(["setup", "-l", to]);
+      const [copyTo, rewrapped, faulty] = [1, 2, 3].map((n) => b.copyTo(dir, n));
+      for (const to of [copyTo, rewrapped, ...b.faults ? [faulty] : []]) {
+        if (b.copiesNeedSetup) await ok0(["setup", "-l", to]);
       }
       const second = await b.secondKey(dir);
       const source = b.env.CREDS3_LOCATION;
@@ -264,13 +307,14 @@ for (const makeBackend of [localHygiene, motoHygiene]) {
         await fails(["getall", "-f", "yaml"]);
       }
       await b.write("hyg/one", "2", original);
-      if (b.faults) {
+      if (b.faults && b.ops) {
+        const { read, write, unavailable } = b.ops;
         for (
           const [faults, args] of [
             [{ rate: 1, kinds: ["kms-500"], ops: ["kms:Decrypt"] }, ["get", "hyg/one"]],
-            [{ rate: 1, kinds: ["s3-503"], ops: ["s3:GetObject"] }, ["getall", "-f", "json"]],
-            [{ rate: 1, kinds: ["reset"], ops: ["s3:PutObject"] }, ["put", "hyg/x", values.one1]],
-            [{ rate: 1, kinds: ["reset"], ops: ["s3:PutObject"] }, ["import", `${dir}/in2.json`]],
+            [{ rate: 1, kinds: [unavailable], ops: [read] }, ["getall", "-f", "json"]],
+            [{ rate: 1, kinds: ["reset"], ops: [write] }, ["put", "hyg/x", values.one1]],
+            [{ rate: 1, kinds: ["reset"], ops: [write] }, ["import", `${dir}/in2.json`]],
             [{ rate: 1, kinds: ["kms-500"], ops: ["kms:Decrypt"] }, ["import", `${dir}/in2.json`]],
             [
               { rate: 1, kinds: ["kms-throttle"], ops: ["kms:GenerateDataKey"] },
@@ -279,14 +323,7 @@ for (const makeBackend of [localHygiene, motoHygiene]) {
             [{ rate: 1, kinds: ["hang"], hangMs: 5000 }, ["get", "hyg/two", "env=prod"]],
             [
               { rate: 1, kinds: ["kms-500"], ops: ["kms:ReEncrypt"] },
-              [
-                "copy",
-                b.env.CREDS3_LOCATION,
-                `${b.env.CREDS3_LOCATION}/copy-2/`,
-                "hyg/*",
-                "--to-key",
-                b.env.CREDS3_KEY,
-              ],
+              ["copy", b.env.CREDS3_LOCATION, faulty, "hyg/*", "--to-key", b.env.CREDS3_KEY],
             ],
           ] as [FaultOptions, string[]][]
         ) {
@@ -316,7 +353,7 @@ for (const makeBackend of [localHygiene, motoHygiene]) {
       strictEqual(leaks.join("\n"), "");
       // The search is not vacuous: --debug printed stack traces, and errors were reported.
       const all = stderrs.map((s) => s.stderr).join("\n");
-      if (b.label === "moto") ok(all.includes("    at "), "--debug printed AWS errors' stacks");
+      if (b.faults) ok(all.includes("    at "), "--debug printed AWS errors' stacks");
       ok(stderrs.length >= 35, `${stderrs.length} commands`);
       // Control: the same search finds the values where they belong, on getall's stdout.
       const data = (await ok0(["getall", "--skip-errors"])).stdout;

@@ -234,22 +234,54 @@ Deno.test("readme: AWS blocks run against moto (S3, KMS, STS)", async () => {
   ok(r.stderr.trimEnd().endsWith("readme-session-done"), r.stderr.slice(-2000));
 });
 
-Deno.test("readme: links to files in the repository point at files that exist", async () => {
-  const missing: string[] = [];
-  for (const m of README.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
-    if (/^[a-z]+:/.test(m[1])) continue;
-    const exists = await Deno.stat(`${REPO_ROOT}/${m[1]}`).then(() => true, () => false);
-    if (!exists) missing.push(m[1]);
+/** A heading's anchor, as GitHub makes it: lower case, punctuation dropped, spaces as `-`. */
+function anchorOf(heading: string): string {
+  return heading.toLowerCase().replace(/[^\p{L}\p{N}_\- ]/gu, "").replaceAll(" ", "-");
+}
+
+/** The anchors of a Markdown file's headings (outside code blocks). */
+async function anchorsOf(path: string): Promise<Set<string>> {
+  const text = (await Deno.readTextFile(path)).replace(/^```[\s\S]*?^```/gm, "");
+  return new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchorOf(m[1])));
+}
+
+Deno.test("readme: links of the README and the docs point at files and headings that exist", async () => {
+  const docs = [...Deno.readDirSync(`${REPO_ROOT}/docs`)]
+    .filter((e) => e.name.endsWith(".md"))
+    .map((e) => `docs/${e.name}`);
+  const problems: string[] = [];
+  let checked = 0;
+  for (const file of ["README.md", ...docs]) {
+    const text = (await Deno.readTextFile(`${REPO_ROOT}/${file}`)).replace(
+      /^```[\s\S]*?^```/gm,
+      "",
+    );
+    const folder = file.includes("/") ? file.slice(0, file.lastIndexOf("/") + 1) : "";
+    for (const m of text.matchAll(/\]\(([^)\s]*)\)/g)) {
+      const [path, anchor] = m[1].split("#");
+      if (/^[a-z]+:/.test(path)) continue;
+      checked++;
+      const target = path === "" ? file : new URL(folder + path, "file:///r/").pathname.slice(3);
+      const exists = await Deno.stat(`${REPO_ROOT}/${target}`).then(() => true, () => false);
+      if (!exists) problems.push(`${file}: ${m[1]}: no file ${target}`);
+      else if (anchor && target.endsWith(".md")) {
+        if (!(await anchorsOf(`${REPO_ROOT}/${target}`)).has(anchor)) {
+          problems.push(`${file}: ${m[1]}: no heading for #${anchor} in ${target}`);
+        }
+      }
+    }
   }
-  deepStrictEqual(missing, []);
-  const anchors = new Set(
-    [...README.matchAll(/^#{2,3} (.+)$/gm)].map((m) =>
-      m[1].toLowerCase().replace(/[^\w\- ]/g, "").replaceAll(" ", "-")
-    ),
+  deepStrictEqual(problems, []);
+  ok(checked >= 20, `only ${checked} links checked`);
+  // The anchors are GitHub's.
+  strictEqual(
+    anchorOf("Copying secrets and rotating the master key (`copy`, `rewrap`)"),
+    "copying-secrets-and-rotating-the-master-key-copy-rewrap",
   );
-  for (const m of README.matchAll(/\]\(#([^)]+)\)/g)) {
-    ok(anchors.has(m[1]), `no heading for #${m[1]}`);
-  }
+  strictEqual(
+    anchorOf("`-f github`: secrets for the later steps of a GitHub Actions job"),
+    "-f-github-secrets-for-the-later-steps-of-a-github-actions-job",
+  );
 });
 
 Deno.test("readme: the reference lists every command and every CREDS3_ variable", async () => {

@@ -168,6 +168,26 @@ Deno.test("startup: --help, --version and the local store load neither the AWS S
       succeeded(r, `local import of ${file}`);
       match(r.stderr, /1 stored, 0 unchanged, 0 failed/);
     }
+    // Copying to another local store, as they are and to its own key, and rotating its key.
+    const second = `local:${poisoned.dir}/second.key`;
+    const copies = [`${poisoned.dir}/copy1`, `${poisoned.dir}/copy2`];
+    succeeded(await run(poisoned, ["setup", "-l", copies[0], ...local.slice(2)]), "local setup");
+    succeeded(
+      await run(poisoned, ["setup", "-l", copies[1], "-k", second, "--create-key"]),
+      "local setup --create-key",
+    );
+    succeeded(await run(poisoned, ["copy", store, copies[0], ...local.slice(2)]), "local copy");
+    succeeded(
+      await run(poisoned, ["copy", store, copies[1], ...local.slice(2), "--to-key", second]),
+      "local copy --to-key",
+    );
+    succeeded(
+      await run(poisoned, ["rewrap", "-l", copies[0], ...local.slice(2), "--to-key", second]),
+      "local rewrap",
+    );
+    const rotated = await run(poisoned, ["get", "-l", copies[0], "-k", second, "app/db"]);
+    succeeded(rotated, "local get after rewrap");
+    strictEqual(rotated.stdout, "made-up-3\n");
 
     // Controls: where the poisoned packages are needed, the same map makes the command fail.
     const yaml = await run(poisoned, ["getall", ...local, "-f", "yaml"]);

@@ -1,7 +1,7 @@
 /**
  * Key material in buffers creds3 owns is zeroed after use, also when the use throws: data keys
- * handed out by the key provider (on `put` and on reads), and the raw bytes of the local master
- * key. What a garbage-collected runtime cannot zero (strings, copies inside WebCrypto or the
+ * handed out by the key provider (on `put`, on reads, and moved to another master key by `copy
+ * --to-key` and `rewrap`), and the raw bytes of the local master key. What a garbage-collected runtime cannot zero (strings, copies inside WebCrypto or the
  * AWS SDK) is described in docs/SECURITY.md. Secrets are made up.
  */
 import { deepStrictEqual, ok, rejects } from "node:assert/strict";
@@ -11,7 +11,8 @@ import { CredentialStore } from "../../lib/core/credential_store.ts";
 import { toBase64 } from "../../lib/core/encoding.ts";
 import { sealEnvelope } from "../../lib/core/envelope.ts";
 import { IntegrityError, KeyProviderError } from "../../lib/core/errors.ts";
-import type { DataKey, KeyProvider } from "../../lib/core/key_provider.ts";
+import type { DataKey, KeyProvider, WrapKeyProvider } from "../../lib/core/key_provider.ts";
+import { rewrapDataKey } from "../../lib/core/rewrap_key.ts";
 import { importMasterKey } from "../../lib/keys/local.ts";
 import { MemoryStore } from "../../lib/stores/memory.ts";
 
@@ -148,4 +149,32 @@ Deno.test("zeroing: a binary secret's bytes are zeroed once written, also when w
     /broken pipe/,
   );
   ok(seen && zeroed(seen), "the bytes after a failed write");
+});
+
+/** Wraps a given data key as a copy, or refuses to, as a key service that fails would. */
+class WrappingKeys extends RecordingKeys implements WrapKeyProvider {
+  constructor(readonly fails: boolean) {
+    super();
+  }
+
+  wrapDataKey(plaintext: Uint8Array, _context: EncryptionContext): Promise<Uint8Array> {
+    if (this.fails) return Promise.reject(new KeyProviderError("made-up wrap failure"));
+    return Promise.resolve(plaintext.slice());
+  }
+}
+
+Deno.test("zeroing: a data key moved to another master key is zeroed once wrapped, also when wrapping fails", async () => {
+  const wrapped = crypto.getRandomValues(new Uint8Array(64)).map((b) => b | 1);
+  const context = { env: "prod" };
+  const from = new RecordingKeys();
+  const moved = await rewrapDataKey(wrapped, context, from, new WrappingKeys(false));
+  deepStrictEqual(moved, wrapped, "the same data key, wrapped again");
+  ok(zeroed(from.handedOut[0]), "the data key once wrapped");
+
+  const failing = new RecordingKeys();
+  await rejects(
+    rewrapDataKey(wrapped, context, failing, new WrappingKeys(true)),
+    /made-up wrap failure/,
+  );
+  ok(failing.handedOut.length === 1 && zeroed(failing.handedOut[0]), "the data key, not wrapped");
 });

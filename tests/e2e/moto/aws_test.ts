@@ -242,6 +242,50 @@ async function setupRegion(
   }
 }
 
+Deno.test("aws: credentials obtained in memory (an assumed role, a credential_process) never reach exec's command", async () => {
+  const { url, bucket, alias } = await motoBucketAndKey("creds3-aws-exec");
+  const files = await awsFiles("");
+  try {
+    await Deno.writeTextFile(
+      `${files.dir}/process.sh`,
+      `#!/bin/sh\necho '{"Version":1,"AccessKeyId":"ASIAPROCESSMADEUP01",` +
+        `"SecretAccessKey":"process-made-up-secret","SessionToken":"process-made-up-token"}'\n`,
+    );
+    await Deno.chmod(`${files.dir}/process.sh`, 0o755);
+    await Deno.writeTextFile(
+      files.env.AWS_CONFIG_FILE,
+      `[profile process]\ncredential_process = ${files.dir}/process.sh\n`,
+    );
+    const store = ["-l", bucket, "-k", alias];
+    const put = await runCli(["put", ...store, "app/token", "t-0042"], {
+      env: bareEnv(url, TEST_KEYS),
+    });
+    strictEqual(put.code, 0, put.stderr);
+    const print = ["--", "sh", "-c", "env | grep -E '^(AWS_|APP_)' | sort"];
+    const role = ["-n", "arn:aws:iam::123456789012:role/exec-reader"];
+    // An assumed role: the command gets the variables creds3 was given, not the role's keys.
+    const assumed = await runCli(["exec", "app/*", ...store, ...role, ...print], {
+      env: bareEnv(url, TEST_KEYS),
+    });
+    strictEqual(assumed.code, 0, assumed.stderr);
+    const given = assumed.stdout.split("\n").filter((l) => /^AWS_(ACCESS|SECRET|SESSION)/.test(l));
+    strictEqual(
+      given.join("\n"),
+      `AWS_ACCESS_KEY_ID=${TEST_ACCESS_KEY_ID}\nAWS_SECRET_ACCESS_KEY=${TEST_SECRET_ACCESS_KEY}`,
+    );
+    match(assumed.stdout, /^APP_TOKEN=t-0042$/m);
+    // A credential_process: its keys stay in creds3's memory.
+    const processed = await runCli(["exec", "app/*", ...store, "-p", "process", ...print], {
+      env: bareEnv(url, files.env),
+    });
+    strictEqual(processed.code, 0, processed.stderr);
+    match(processed.stdout, /^APP_TOKEN=t-0042$/m);
+    ok(!/process-made-up|ASIAPROCESS|AWS_ACCESS_KEY_ID/.test(processed.stdout), processed.stdout);
+  } finally {
+    await files.cleanup();
+  }
+});
+
 Deno.test("aws: region order is -r, CREDS3_REGION, AWS_REGION, AWS_DEFAULT_REGION, profile, us-east-1", async () => {
   const url = await motoUrl();
   const keys = `aws_access_key_id = ${TEST_ACCESS_KEY_ID}\n` +

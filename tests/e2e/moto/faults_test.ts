@@ -191,6 +191,24 @@ Deno.test("faults: a write that landed but whose answer was lost is our own, not
   });
 });
 
+Deno.test("faults: a writer that may not read the object back is told the version exists", async () => {
+  await withFaultyStore({}, async (store) => {
+    await store.ok("put", "-v", "3", "wo/token", "first-writer");
+    // A principal with s3:PutObject and no s3:GetObject: the read-back is denied.
+    store.proxy.setOptions({
+      faults: { rate: 1, kinds: ["s3-access-denied"], ops: ["s3:GetObject"] },
+    });
+    const taken = await store.cli("put", "-v", "3", "wo/token", "write-only-writer");
+    deepStrictEqual(store.proxy.injected(), { "s3-access-denied": 1 }, "the read-back was tried");
+    store.proxy.setOptions({ faults: undefined });
+    strictEqual(taken.code, 1, taken.stderr);
+    strictEqual(taken.stdout, "");
+    match(taken.stderr, /Version 3 of 'wo\/token' already exists/);
+    ok(!taken.stderr.includes("write-only-writer"), taken.stderr);
+    strictEqual((await store.ok("get", "wo/token")).stdout, "first-writer\n");
+  });
+});
+
 interface PermanentCase {
   label: string;
   /** Set up state without faults first. */

@@ -153,6 +153,7 @@ Deno.test("proxy holds every request for latencyMs, changeable at run time", asy
 const httpFaults: [FaultKind, "s3" | "kms", string, number][] = [
   ["s3-503", "s3", "SlowDown", 503],
   ["s3-500", "s3", "InternalError", 500],
+  ["s3-access-denied", "s3", "AccessDenied", 403],
   ["kms-throttle", "kms", "ThrottlingException", 400],
   ["kms-500", "kms", "KMSInternalException", 500],
 ];

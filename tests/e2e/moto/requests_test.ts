@@ -265,6 +265,41 @@ Deno.test("requests: on a credstash table each command sends the minimum: one Qu
   });
 });
 
+/**
+ * Stores `app/same` and `app/changed` in the store `l` names, then runs `fn` with a file that
+ * holds `app/same` unchanged, `app/changed` changed and `app/new`.
+ */
+async function withImportFile(
+  f: Fixture,
+  l: string[],
+  fn: (file: string) => Promise<void>,
+): Promise<void> {
+  await requestsOf(f, ["put", ...l, "app/same", "v-same"]);
+  await requestsOf(f, ["put", ...l, "app/changed", "v-old"]);
+  await withTempDir("creds3-requests-", async (dir) => {
+    const file = `${dir}/secrets.json`;
+    await Deno.writeTextFile(
+      file,
+      JSON.stringify({ "app/same": "v-same", "app/changed": "v-new", "app/new": "v-1" }),
+    );
+    await fn(file);
+  });
+}
+
+Deno.test("requests: import into a credstash table lists each name with one Query, reads each existing one, puts each change", async () => {
+  await withTable("creds3-requests-ddb-import", async (f, l) => {
+    await withImportFile(f, l, async (file) => {
+      const compare = { "dynamodb:Query": 3, "dynamodb:GetItem": 2, "kms:Decrypt": 2 };
+      deepStrictEqual(await requestsOf(f, ["import", ...l, file, "--dry-run"]), compare);
+      deepStrictEqual(await requestsOf(f, ["import", ...l, file]), {
+        ...compare,
+        "kms:GenerateDataKey": 2,
+        "dynamodb:PutItem": 2,
+      });
+    });
+  });
+});
+
 Deno.test("requests: a credstash table of more than 1 MB: getall reads Scan pages, prune deletes in batches of 25", async () => {
   await withTable("creds3-requests-pages", async (f, l, url) => {
     const table = l[1].slice("dynamodb:".length);
@@ -366,14 +401,7 @@ Deno.test("requests: deletions DynamoDB leaves unprocessed are sent again, withi
 Deno.test("requests: import lists each name once, reads each existing one, puts each change", async () => {
   await withFixture(async (f) => {
     const l = ["-l", f.bucket];
-    await requestsOf(f, ["put", ...l, "app/same", "v-same"]);
-    await requestsOf(f, ["put", ...l, "app/changed", "v-old"]);
-    await withTempDir("creds3-requests-", async (dir) => {
-      const file = `${dir}/secrets.json`;
-      await Deno.writeTextFile(
-        file,
-        JSON.stringify({ "app/same": "v-same", "app/changed": "v-new", "app/new": "v-1" }),
-      );
+    await withImportFile(f, l, async (file) => {
       // 3 names: 3 listings, the 2 existing ones read, nothing written.
       const compare = { "s3:ListObjectsV2": 3, "s3:GetObject": 2, "kms:Decrypt": 2 };
       deepStrictEqual(await requestsOf(f, ["import", ...l, file, "--dry-run"]), compare);
