@@ -27,12 +27,13 @@
  * @module
  */
 import type { EncryptionContext } from "./context.ts";
-import type { CredentialStore } from "./credential_store.ts";
+import type { CredentialStore, Secret } from "./credential_store.ts";
 import { unreachable } from "./each_version.ts";
 import { fromBase64 } from "./encoding.ts";
-import { Creds3Error, UsageError, VersionExistsError } from "./errors.ts";
+import { Creds3Error, NotFoundError, UsageError, VersionExistsError } from "./errors.ts";
 import { latestVersion, nextVersion } from "./names.ts";
 import { mapSettled, NotStarted } from "./pool.ts";
+import { canReadLatest } from "./store.ts";
 
 /** One name and value to import. */
 export interface ImportEntry {
@@ -96,13 +97,32 @@ async function planOne(
   entry: ImportEntry,
   context: EncryptionContext,
 ): Promise<PlannedImport> {
-  const versions = await creds.versions(entry.name);
-  const latest = latestVersion(versions);
-  if (latest === undefined) return { entry, action: "new", version: "1" };
-  const secret = await creds.get(entry.name, { version: latest.version, context });
+  let secret: Secret;
+  let versions: string[];
+  if (canReadLatest(creds.store)) {
+    // The latest version and its fields in one request (a credstash table's Query).
+    try {
+      secret = await creds.get(entry.name, { context });
+    } catch (e) {
+      if (
+        e instanceof NotFoundError && e.secret?.version === undefined &&
+        e.secret?.name === entry.name
+      ) {
+        return { entry, action: "new", version: "1" };
+      }
+      throw e;
+    }
+    versions = [secret.version];
+  } else {
+    const listed = await creds.versions(entry.name);
+    const latest = latestVersion(listed);
+    if (latest === undefined) return { entry, action: "new", version: "1" };
+    secret = await creds.get(entry.name, { version: latest.version, context });
+    versions = listed.map((v) => v.version);
+  }
   if (secret.value === entry.value) {
     if (!secret.binary === !entry.binary) {
-      return { entry, action: "unchanged", version: latest.version };
+      return { entry, action: "unchanged", version: secret.version };
     }
     // The value is the base64 text of a binary secret's bytes (as getall writes it), or the
     // other way round: storing it would change what `get` gives, not the value.
@@ -111,12 +131,12 @@ async function planOne(
         ? "the latest version is a binary secret, and the value is the base64 text of its bytes"
         : "the latest version is text, and the value is that same text given as bytes in base64",
       { reason: { type: "binary-mismatch", storedBinary: !!secret.binary } },
-    ).attachSecret({ name: entry.name, version: latest.version });
+    ).attachSecret({ name: entry.name, version: secret.version });
   }
   return {
     entry,
     action: "changed",
-    version: nextVersion(entry.name, versions.map((v) => v.version)),
+    version: nextVersion(entry.name, versions),
   };
 }
 
