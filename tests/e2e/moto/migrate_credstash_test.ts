@@ -6,9 +6,10 @@
  * creds3's reader; a version added on S3 is copied back, and credstash's reader reads it.
  */
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
+import { DescribeKeyCommand, DisableKeyCommand } from "@aws-sdk/client-kms";
 import { dynamodbBackend, withBackend } from "../../helpers/backends.ts";
 import type { Cli } from "../../helpers/cli.ts";
-import { createKmsKey, uniqueName } from "../../helpers/moto.ts";
+import { createKmsKey, kmsClient, uniqueName } from "../../helpers/moto.ts";
 import { credstashTable, formatReader } from "../../helpers/python_tools.ts";
 
 /**
@@ -21,13 +22,16 @@ async function expect(cli: Cli, code: number, ...args: string[]) {
   return { stdout: r.stdout.replace(/ +-- version/g, " -- version"), stderr: r.stderr };
 }
 
+/** credstash's reader and writer on `table`; fails the test unless it exits 0. Returns stdout. */
+async function credstashOn(url: string, table: string, ...args: string[]): Promise<string> {
+  const r = await credstashTable(url, table, ...args);
+  strictEqual(r.code, 0, `credstash_table.py ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout;
+}
+
 Deno.test("migration: a credstash table to S3 with copy --to-key, read by creds3 and the Python creds3; the rollback read by credstash", async () => {
   await withBackend(() => dynamodbBackend("creds3-migrate"), async (b, cli) => {
-    const credstash = async (...args: string[]) => {
-      const r = await credstashTable(b.url, b.table, ...args);
-      strictEqual(r.code, 0, `credstash_table.py ${args.join(" ")}: ${r.stderr}`);
-      return r.stdout;
-    };
+    const credstash = (...args: string[]) => credstashOn(b.url, b.table, ...args);
     for (let v = 1; v <= 11; v++) {
       await credstash(
         "put",
@@ -131,5 +135,65 @@ Deno.test("migration: a credstash table to S3 with copy --to-key, read by creds3
     strictEqual(await credstash("get", "-e", "env=prod", "db/password"), "made-up-12");
     strictEqual(await credstash("get", "-v", "10", "-e", "env=prod", "db/password"), "made-up-10");
     strictEqual(await credstash("get", "api_key"), "k-made-up");
+  });
+});
+
+Deno.test("credstash tables: rewrap rotates a table's key in place (credstash reads it with the old key disabled); copy between two tables keeps credstash's items", async () => {
+  await withBackend(() => dynamodbBackend("creds3-rotate-table"), async (b, cli) => {
+    const credstash = (table: string, ...args: string[]) => credstashOn(b.url, table, ...args);
+    for (let v = 1; v <= 3; v++) {
+      await credstash(
+        b.table,
+        "put",
+        "-k",
+        b.alias,
+        "-v",
+        "auto",
+        "-e",
+        "env=prod",
+        "db/password",
+        `made-up-${v}`,
+      );
+    }
+    await credstash(b.table, "put", "-k", b.alias, "-c", "from ops", "api_key", "k-made-up");
+    const itemsBefore = await credstash(b.table, "list");
+
+    // A second table, in place of a second region's: the items copied as they are.
+    const second = uniqueName("creds3-second-table");
+    await expect(cli, 0, "setup", "-l", `dynamodb:${second}`);
+    const copied = await expect(cli, 0, "copy", `dynamodb:${b.table}`, `dynamodb:${second}`);
+    strictEqual(copied.stdout.split("\n").filter(Boolean).length, 4);
+    strictEqual(await credstash(second, "list"), itemsBefore);
+    strictEqual(await credstash(second, "get", "-e", "env=prod", "db/password"), "made-up-3");
+
+    // The rotation: every version's data key under the new key; a rerun has nothing to do.
+    const newKey = `alias/${uniqueName("creds3-rotated")}`;
+    await createKmsKey(b.url, newKey);
+    const partial = await expect(cli, 1, "rewrap", "--to-key", newKey);
+    strictEqual(partial.stdout, "api_key -- version 1\n");
+    await expect(cli, 0, "rewrap", "db/*", "env=prod", "--to-key", newKey);
+    const rerun = await expect(cli, 0, "rewrap", "--to-key", newKey, "db/*", "env=prod");
+    strictEqual(rerun.stdout, "");
+    strictEqual(await credstash(b.table, "list"), itemsBefore, "names, versions and comments");
+
+    const kms = kmsClient(b.url);
+    try {
+      const old = await kms.send(new DescribeKeyCommand({ KeyId: b.alias }));
+      await kms.send(new DisableKeyCommand({ KeyId: old.KeyMetadata!.KeyId! }));
+    } finally {
+      kms.destroy();
+    }
+    strictEqual(
+      await credstash(b.table, "get", "-v", "1", "-e", "env=prod", "db/password"),
+      "made-up-1",
+    );
+    strictEqual(await credstash(b.table, "get", "api_key"), "k-made-up");
+    const n = ["-k", newKey];
+    strictEqual(
+      (await expect(cli, 0, "get", ...n, "db/password", "env=prod")).stdout,
+      "made-up-3\n",
+    );
+    // The old key reads nothing any more.
+    await expect(cli, 1, "get", "db/password", "env=prod");
   });
 });
