@@ -7,7 +7,7 @@
  */
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import { DescribeKeyCommand, DisableKeyCommand } from "@aws-sdk/client-kms";
-import { dynamodbBackend, withBackend } from "../../helpers/backends.ts";
+import { type DynamoDbBackend, dynamodbBackend, withBackend } from "../../helpers/backends.ts";
 import type { Cli } from "../../helpers/cli.ts";
 import { createKmsKey, kmsClient, uniqueName } from "../../helpers/moto.ts";
 import { credstashTable, formatReader } from "../../helpers/python_tools.ts";
@@ -29,22 +29,28 @@ async function credstashOn(url: string, table: string, ...args: string[]): Promi
   return r.stdout;
 }
 
+/** credstash's `put -a` of `made-up-1` to `made-up-N` as db/password, with the context env=prod. */
+async function putPasswords(b: DynamoDbBackend, n: number): Promise<void> {
+  for (let v = 1; v <= n; v++) {
+    const put = [
+      "put",
+      "-k",
+      b.alias,
+      "-v",
+      "auto",
+      "-e",
+      "env=prod",
+      "db/password",
+      `made-up-${v}`,
+    ];
+    await credstashOn(b.url, b.table, ...put);
+  }
+}
+
 Deno.test("migration: a credstash table to S3 with copy --to-key, read by creds3 and the Python creds3; the rollback read by credstash", async () => {
   await withBackend(() => dynamodbBackend("creds3-migrate"), async (b, cli) => {
     const credstash = (...args: string[]) => credstashOn(b.url, b.table, ...args);
-    for (let v = 1; v <= 11; v++) {
-      await credstash(
-        "put",
-        "-k",
-        b.alias,
-        "-v",
-        "auto",
-        "-e",
-        "env=prod",
-        "db/password",
-        `made-up-${v}`,
-      );
-    }
+    await putPasswords(b, 11);
     await credstash(
       "put",
       "-k",
@@ -141,20 +147,7 @@ Deno.test("migration: a credstash table to S3 with copy --to-key, read by creds3
 Deno.test("credstash tables: rewrap rotates a table's key in place (credstash reads it with the old key disabled); copy between two tables keeps credstash's items", async () => {
   await withBackend(() => dynamodbBackend("creds3-rotate-table"), async (b, cli) => {
     const credstash = (table: string, ...args: string[]) => credstashOn(b.url, table, ...args);
-    for (let v = 1; v <= 3; v++) {
-      await credstash(
-        b.table,
-        "put",
-        "-k",
-        b.alias,
-        "-v",
-        "auto",
-        "-e",
-        "env=prod",
-        "db/password",
-        `made-up-${v}`,
-      );
-    }
+    await putPasswords(b, 3);
     await credstash(b.table, "put", "-k", b.alias, "-c", "from ops", "api_key", "k-made-up");
     const itemsBefore = await credstash(b.table, "list");
 
