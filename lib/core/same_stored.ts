@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { StoreError } from "./errors.ts";
+import { StoreError, VersionExistsError } from "./errors.ts";
 import type { StoredSecret } from "./store.ts";
 
 /** Options of {@linkcode sameStored}. */
@@ -44,4 +44,36 @@ export function versionChanged(name: string, version: string): StoreError {
     reason: { type: "version-changed" },
     secret: { name, version },
   });
+}
+
+/** How a create-only write failed, as far as its store can tell. */
+export interface FailedCreate {
+  /** The store refused it: the version exists. */
+  conflict: boolean;
+  /** No answer came back (a reset, a timeout): it may have been stored all the same. */
+  outcomeUnknown: boolean;
+}
+
+/**
+ * Settles a create-only write that failed. A retried write whose first attempt landed meets its
+ * own version, and a write without an answer may have landed: `holds` (whether the stored
+ * version has exactly the fields written; every put has a fresh wrapped data key, so only our
+ * own write can) tells ours apart. Returns true when the version is ours; throws a
+ * `VersionExistsError` on a conflict with another writer's; returns false otherwise, for the
+ * store to report its own error.
+ */
+export async function settleFailedCreate(
+  name: string,
+  version: string,
+  failed: FailedCreate,
+  holds: () => Promise<boolean>,
+): Promise<boolean> {
+  if (failed.conflict) {
+    if (await holds()) return true;
+    throw new VersionExistsError(`Version ${version} of '${name}' already exists`, {
+      secret: { name, version },
+    });
+  }
+  // The outcome is unknown: the store's error is reported unless the version is ours.
+  return failed.outcomeUnknown && await holds().catch(() => false);
 }

@@ -9,7 +9,7 @@
  */
 import type { DynamoDBClient, QueryCommandInput, ScanCommandInput } from "@aws-sdk/client-dynamodb";
 import { awsErrorCode, httpStatus } from "../../aws/errors.ts";
-import { NotFoundError, StoreError, VersionExistsError } from "../../core/errors.ts";
+import { NotFoundError, StoreError } from "../../core/errors.ts";
 import { latestVersion, type VersionEntry } from "../../core/names.ts";
 import type {
   DescribeStore,
@@ -24,7 +24,7 @@ import type {
   StoredVersion,
   VersionDetails,
 } from "../../core/store.ts";
-import { sameStored } from "../../core/same_stored.ts";
+import { sameStored, settleFailedCreate } from "../../core/same_stored.ts";
 import { tableError } from "./errors.ts";
 import {
   ATTRIBUTE,
@@ -187,17 +187,13 @@ export class DynamoDbStore
         }),
       );
     } catch (e) {
-      const conflict = awsErrorCode(e) === "ConditionalCheckFailedException";
-      // A PutItem whose answer was lost may have landed, and its retry then meets our own
-      // item: our wrapped data key, fresh for every put, tells ours from another writer's.
-      if (conflict || httpStatus(e) === undefined) {
-        if (await this.#holds(name, version, secret).catch(() => false)) return;
-      }
-      if (conflict) {
-        throw new VersionExistsError(`Version ${version} of '${name}' already exists`, {
-          secret: { name, version },
-        });
-      }
+      const failed = {
+        conflict: awsErrorCode(e) === "ConditionalCheckFailedException",
+        outcomeUnknown: httpStatus(e) === undefined,
+      };
+      // A reader that may not read the item back cannot prove it ours.
+      const holds = () => this.#holds(name, version, secret).catch(() => false);
+      if (await settleFailedCreate(name, version, failed, holds)) return;
       this.#fail("PutItem", e);
     }
   }

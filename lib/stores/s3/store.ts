@@ -8,13 +8,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { DEFAULT_REGION } from "../../aws/arn.ts";
 import { awsErrorCode, describeAwsError, httpStatus, noCredentials } from "../../aws/errors.ts";
-import {
-  Creds3Error,
-  NotFoundError,
-  type Reason,
-  StoreError,
-  VersionExistsError,
-} from "../../core/errors.ts";
+import { Creds3Error, NotFoundError, type Reason, StoreError } from "../../core/errors.ts";
 import type { VersionEntry } from "../../core/names.ts";
 import { mapSettled } from "../../core/pool.ts";
 import type {
@@ -30,7 +24,7 @@ import type {
 } from "../../core/store.ts";
 import { splitKey } from "../../core/store.ts";
 import { detailsFromMetadata, fromMetadata, toMetadata } from "./metadata.ts";
-import { sameStored, versionChanged } from "../../core/same_stored.ts";
+import { sameStored, settleFailedCreate, versionChanged } from "../../core/same_stored.ts";
 import { copyOntoItself } from "./copy_onto_itself.ts";
 
 const DELETE_BATCH = 1000;
@@ -237,23 +231,16 @@ export class S3Store implements Store, SetupStore, DescribeStore, RewrapStore {
         }),
       );
     } catch (e) {
-      const conflict = httpStatus(e) === 412 || awsErrorCode(e) === "PreconditionFailed";
       // A PutObject whose answer was lost (reset, timeout) or was a 5xx is retried, by the SDK
       // or below it (Deno's HTTP client resends on a reused connection closed without an
       // answer, unseen by the SDK's attempt count), but the first attempt may have landed: the
-      // retry then meets our own object (412), or fails while the object is stored. Our own
-      // write has our wrapped data key, fresh and random for every put, so reading the object
-      // back tells ours from another writer's.
-      if (conflict && await this.#holds(name, version, secret)) return;
-      if (!conflict && httpStatus(e) === undefined) {
-        // The outcome is unknown; the original error is reported unless the object is ours.
-        if (await this.#holds(name, version, secret).catch(() => false)) return;
-      }
-      if (conflict) {
-        throw new VersionExistsError(`Version ${version} of '${name}' already exists`, {
-          secret: { name, version },
-        });
-      }
+      // retry then meets our own object (412), or fails while the object is stored.
+      const failed = {
+        conflict: httpStatus(e) === 412 || awsErrorCode(e) === "PreconditionFailed",
+        outcomeUnknown: httpStatus(e) === undefined,
+      };
+      const holds = () => this.#holds(name, version, secret);
+      if (await settleFailedCreate(name, version, failed, holds)) return;
       this.#fail("PutObject", e);
     }
   }
