@@ -12,6 +12,7 @@ import { parseSelection, SELECTION_HELP } from "./selection.ts";
 import { withStores } from "./session.ts";
 import { reportUndone, versions } from "./undone.ts";
 import { copyConfigs, defineCommand } from "./global_options.ts";
+import { SELECTION_OPERAND } from "./operands.ts";
 
 /** The `copy` command. */
 export const copyCommand = defineCommand({
@@ -20,10 +21,7 @@ export const copyCommand = defineCommand({
   arguments: [
     { name: "<source>", description: "the store to copy from (a location, as -l takes it)" },
     { name: "<destination>", description: "the store to copy to" },
-    {
-      name: "[selection...]",
-      description: "a pattern of names (default: all), then the encryption context as key=value",
-    },
+    SELECTION_OPERAND,
   ],
   options: [
     { flags: "--to-region <region>", description: "AWS region of the destination (default: -r's)" },

@@ -10,6 +10,7 @@ import { childEnv } from "./exec_env.ts";
 import { parseSelection, readSelection, SELECTION_HELP } from "./selection.ts";
 import { withStore } from "./session.ts";
 import { commandConfig, defineCommand } from "./global_options.ts";
+import { CONTEXT_OPERAND } from "./operands.ts";
 
 /** The `exec` command. */
 export const execCommand = defineCommand({
@@ -20,7 +21,7 @@ export const execCommand = defineCommand({
       name: "[pattern]",
       description: "names to pass, '*' matching any characters (default: all)",
     },
-    { name: "[context...]", description: "encryption context as key=value pairs" },
+    CONTEXT_OPERAND,
   ],
   options: [
     {

@@ -18,6 +18,7 @@ import {
 } from "./selection.ts";
 import { withStore } from "./session.ts";
 import { commandConfig, defineCommand } from "./global_options.ts";
+import { CONTEXT_OPERAND } from "./operands.ts";
 
 /** Collects repeated `--label k=v` / `--annotation k=v` options into a record. */
 function pairs(flag: string) {
@@ -41,7 +42,7 @@ export const exportCommand = defineCommand({
       name: "[pattern]",
       description: "names to export, '*' matching any characters (default: all)",
     },
-    { name: "[context...]", description: "encryption context as key=value pairs" },
+    CONTEXT_OPERAND,
   ],
   options: [
     {

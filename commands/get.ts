@@ -11,6 +11,7 @@ import { withValueBytes } from "../lib/core/binary.ts";
 import { printBytes, printData } from "./output.ts";
 import { readSecrets, toRecord, withStore } from "./session.ts";
 import { commandConfig, defineCommand } from "./global_options.ts";
+import { CONTEXT_OPERAND } from "./operands.ts";
 
 /** The `get` command. */
 export const getCommand = defineCommand({
@@ -18,7 +19,7 @@ export const getCommand = defineCommand({
   description: "Print a credential's value (a name with * prints matching ones as JSON)",
   arguments: [
     { name: "<credential>", description: "name of the credential; '*' matches any characters" },
-    { name: "[context...]", description: "encryption context as key=value pairs" },
+    CONTEXT_OPERAND,
   ],
   options: [
     { flags: "-v, --version <version>", description: "version to read (default: the latest)" },

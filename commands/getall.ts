@@ -9,12 +9,13 @@ import { FORMAT_NAMES, loadExporter } from "../plugins/registry.ts";
 import { printData } from "./output.ts";
 import { readSecrets, toRecord, withStore } from "./session.ts";
 import { commandConfig, defineCommand } from "./global_options.ts";
+import { CONTEXT_OPERAND } from "./operands.ts";
 
 /** The `getall` command. */
 export const getallCommand = defineCommand({
   name: "getall",
   description: "Print every credential's latest value",
-  arguments: [{ name: "[context...]", description: "encryption context as key=value pairs" }],
+  arguments: [CONTEXT_OPERAND],
   options: [
     {
       flags: "-v, --version <version>",

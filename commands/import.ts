@@ -16,6 +16,7 @@ import { printMessage } from "./output.ts";
 import { failureLines, reportReadFailures, withStore } from "./session.ts";
 import { printProblems, printVersions } from "./import_report.ts";
 import { commandConfig, defineCommand } from "./global_options.ts";
+import { CONTEXT_OPERAND } from "./operands.ts";
 
 /** The `import` command. */
 export const importCommand = defineCommand({
@@ -23,7 +24,7 @@ export const importCommand = defineCommand({
   description: "Store the secrets of a JSON, YAML, CSV, dotenv or shell file (see docs/IMPORT.md)",
   arguments: [
     { name: "<file>", description: "the file to read, or - for standard input (with -f)" },
-    { name: "[context...]", description: "encryption context as key=value pairs" },
+    CONTEXT_OPERAND,
   ],
   options: [
     {

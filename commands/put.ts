@@ -14,6 +14,7 @@ import { promptValue } from "../lib/cli/prompt.ts";
 import { printMessage } from "./output.ts";
 import { withStore } from "./session.ts";
 import { commandConfig, defineCommand } from "./global_options.ts";
+import { CONTEXT_OPERAND } from "./operands.ts";
 
 /** The `put` command. */
 export const putCommand = defineCommand({
@@ -26,7 +27,7 @@ export const putCommand = defineCommand({
       description:
         "the value, @FILE to read it from a file, or - to read standard input (none with -P)",
     },
-    { name: "[context...]", description: "encryption context as key=value pairs" },
+    CONTEXT_OPERAND,
   ],
   options: [
     {

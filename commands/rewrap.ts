@@ -12,16 +12,14 @@ import { parseSelection, SELECTION_HELP } from "./selection.ts";
 import { withStoreAndKey } from "./session.ts";
 import { reportUndone, versions } from "./undone.ts";
 import { defineCommand, keyConfigs } from "./global_options.ts";
+import { SELECTION_OPERAND } from "./operands.ts";
 
 /** The `rewrap` command. */
 export const rewrapCommand = defineCommand({
   name: "rewrap",
   description: "Re-wrap every version's data key under a new master key, in place",
   arguments: [
-    {
-      name: "[selection...]",
-      description: "a pattern of names (default: all), then the encryption context as key=value",
-    },
+    SELECTION_OPERAND,
   ],
   options: [
     {

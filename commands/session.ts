@@ -22,17 +22,20 @@ export async function askMfaCodeOnTerminal(serial: string): Promise<string> {
 
 /**
  * Runs `fn` with the store `config` names (see `commandConfig`), closing connections
- * afterwards.
+ * afterwards; opened `beside` another store, it shares that one's credentials and KMS clients
+ * where it can.
  */
 export async function withStore<T>(
   config: Config,
   fn: (opened: Opened, config: Config) => Promise<T>,
+  beside?: Opened,
 ): Promise<T> {
   // Loaded here, not at start-up: `--help` and usage errors need none of the store code.
   const { openCredentialStore } = await import("../lib/open.ts");
   const opened = await openCredentialStore(config, {
     onSlowRequest: waitingReporter(config),
     askMfaCode: askMfaCodeOnTerminal,
+    beside,
   });
   try {
     return await fn(opened, config);
@@ -50,19 +53,10 @@ export async function withStores<T>(
   destination: Config,
   fn: (source: Opened, destination: Opened) => Promise<T>,
 ): Promise<T> {
-  const { openCredentialStore } = await import("../lib/open.ts");
-  return await withStore(source, async (from) => {
-    const to = await openCredentialStore(destination, {
-      onSlowRequest: waitingReporter(destination),
-      askMfaCode: askMfaCodeOnTerminal,
-      beside: from,
-    });
-    try {
-      return await fn(from, to);
-    } finally {
-      await to.close();
-    }
-  });
+  return await withStore(
+    source,
+    (from) => withStore(destination, (to) => fn(from, to), from),
+  );
 }
 
 /**
