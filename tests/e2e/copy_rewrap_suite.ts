@@ -240,7 +240,7 @@ export function defineCopySuite(label: string, make: () => Promise<TestBackend>)
   });
 
   test(
-    "copy, then rewrap in place: resumable, and the old key reads nothing after",
+    "copy, then rewrap in place: resumable, the old key reads nothing after, and the copy run again finds every version there",
     async (a, b) => {
       await fill(a);
       await cliIn(a, 0, "copy", locationOf(a), locationOf(b));
@@ -282,6 +282,13 @@ export function defineCopySuite(label: string, make: () => Promise<TestBackend>)
       const getall = await cliIn(b, 1, "getall", "env=prod", ...old);
       ok(!getall.stderr.includes("made-up"), "no value in errors");
       match(getall.stderr, /3 of 3 secrets could not be read/);
+      // The copy run again (a backup kept up to date): the re-wrapped versions are there.
+      const again = await cliIn(a, 0, "copy", locationOf(a), locationOf(b));
+      strictEqual(again.stdout, "");
+      strictEqual(
+        again.stderr.replace(/ to \S+ /, " to B "),
+        "Copied 0 versions to B (4 versions already there)\n",
+      );
     },
   );
 
