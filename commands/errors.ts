@@ -255,6 +255,12 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
         "import the file again once the cause is fixed: what was stored is left as it is";
     case "setup-failed":
       return "the credentials need the setup policy: see 'creds3 policy setup'";
+    case "copy-onto-itself":
+      return "give another store as the destination; to move the data keys to another master " +
+        "key in place, use 'creds3 rewrap --to-key KEY'";
+    case "copy-into-itself":
+      return `select names outside '${reason.names}' with a pattern, or copy to another ` +
+        "bucket, prefix or folder";
     case "versions-not-done":
       return reason.errors.map((e) => errorHint(e, command)).find(Boolean) ??
         (reason.conflicts > 0

@@ -126,6 +126,10 @@ export type CommandLineReason =
    * content, `errors` those that failed.
    */
   | { type: "versions-not-done"; conflicts: number; errors: readonly unknown[] }
+  /** A copy's destination is its source. */
+  | { type: "copy-onto-itself" }
+  /** A copy's destination is inside its source, where its names start with `names`. */
+  | { type: "copy-into-itself"; names: string }
   /** A CI-runner format (`github`) has no file to append to: no `-o` and its variable unset. */
   | { type: "no-runner-file"; runner: string }
   /** A file to import is not in its format, or names or values in it are refused. */

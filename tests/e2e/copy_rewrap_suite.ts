@@ -293,6 +293,36 @@ export function defineCopySuite(label: string, make: () => Promise<TestBackend>)
   );
 
   test(
+    "usage errors: copy onto the source spelled otherwise, or into it where its names are",
+    async (a) => {
+      await fill(a);
+      const source = locationOf(a);
+      const backup = `${source}/backup`;
+      await cliIn(a, 0, "setup", "-l", backup);
+      const before = await a.snapshot();
+      const same = await cliIn(a, 2, "copy", source, `${source}/`);
+      match(
+        same.stderr,
+        /^creds3: error: The source and the destination are the same store \(\S+\)\ncreds3: hint: .*'creds3 rewrap --to-key KEY'\n$/,
+      );
+      const into = await cliIn(a, 2, "copy", source, backup, "--latest-only");
+      match(
+        into.stderr,
+        /^creds3: error: The destination \S+ is inside the source \S+ \(its names starting with 'backup\/'\): each run would copy the copies again\ncreds3: hint: select names outside 'backup\/' with a pattern/,
+      );
+      await cliIn(a, 2, "copy", source, backup, "back*");
+      deepStrictEqual(await a.snapshot(), before, "nothing was written");
+      // Names outside it can go there, and a second run finds them there.
+      const outside = await cliIn(a, 0, "copy", source, backup, "db/*");
+      deepStrictEqual(lines(outside.stdout), [
+        "db/password -- version 1",
+        "db/password -- version 2",
+      ]);
+      strictEqual((await cliIn(a, 0, "copy", source, backup, "db/*")).stdout, "");
+    },
+  );
+
+  test(
     "usage errors: rewrap to the key it reads with, without --to-key; copy with -l",
     async (a, b) => {
       await fill(a);
