@@ -255,6 +255,9 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
         "import the file again once the cause is fixed: what was stored is left as it is";
     case "setup-failed":
       return "the credentials need the setup policy: see 'creds3 policy setup'";
+    case "same-master-key":
+      return "give a new master key with --to-key, e.g. one 'creds3 setup --create-key -k " +
+        "NEW_KEY' made";
     case "copy-onto-itself":
       return "give another store as the destination; to move the data keys to another master " +
         "key in place, use 'creds3 rewrap --to-key KEY'";

@@ -126,6 +126,8 @@ export type CommandLineReason =
    * content, `errors` those that failed.
    */
   | { type: "versions-not-done"; conflicts: number; errors: readonly unknown[] }
+  /** A rotation's new master key is the key the versions are read with, under another name. */
+  | { type: "same-master-key" }
   /** A copy's destination is its source. */
   | { type: "copy-onto-itself" }
   /** A copy's destination is inside its source, where its names start with `names`. */
