@@ -127,7 +127,11 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
         "(NFC), as most keyboards do";
     // Keys
     case "no-local-key":
-      return "create it with 'creds3 setup --create-key', or name another with -k local:PATH";
+      // With two keys, the one missing may be the new one, which setup makes only when named.
+      return command === "copy" || command === "rewrap"
+        ? `create it with 'creds3 setup --create-key -k local:${reason.path}', or name ` +
+          "another with -k or --to-key"
+        : "create it with 'creds3 setup --create-key', or name another with -k local:PATH";
     case "key-too-open":
       return `restrict it with 'chmod 600 ${reason.path}'`;
     case "foreign-data-key":

@@ -323,13 +323,24 @@ export function defineCopySuite(label: string, make: () => Promise<TestBackend>)
   );
 
   test(
-    "usage errors: rewrap to the key it reads with, without --to-key; copy with -l",
+    "usage errors: rewrap to the key it reads with, without --to-key, to a key file that does not exist; copy with -l",
     async (a, b) => {
       await fill(a);
       const before = (await cliIn(a, 0, "list")).stdout;
       const same = await cliIn(a, 2, "rewrap", "--to-key", keyOf(a));
       match(same.stderr, /is the key the versions are read with/);
       match((await cliIn(a, 2, "rewrap")).stderr, /--to-key/);
+      // A new key that does not exist: the hint makes that one, not -k's.
+      const none = "/nonexistent-creds3-dir/new.key";
+      const missing = await cliIn(a, 1, "rewrap", "--to-key", `local:${none}`);
+      match(missing.stderr, new RegExp(`Local master key '${none}' does not exist`));
+      match(
+        missing.stderr,
+        new RegExp(
+          `creds3: hint: create it with 'creds3 setup --create-key -k local:${none}', or name ` +
+            "another with -k or --to-key\n$",
+        ),
+      );
       const l = await cliIn(a, 2, "copy", locationOf(a), locationOf(b), "-l", locationOf(a));
       match(l.stderr, /copy takes its source as the first argument: leave out -l/);
       match((await cliIn(a, 2, "copy", locationOf(a))).stderr, /usage: /);
