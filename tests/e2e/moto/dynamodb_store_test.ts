@@ -1,7 +1,7 @@
 /**
  * The DynamoDB store in process, on moto: replacing a version's key in place (and refusing to
  * when it changed or is gone), deleting more than one batch, the latest version when versions
- * are not all integers, malformed items, and `setup` on tables that are and are not credstash's.
+ * are not all integers (and the version import numbers a change with), malformed items, and `setup` on tables that are and are not credstash's.
  */
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
 import {
@@ -11,6 +11,7 @@ import {
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { CredentialStore } from "../../../lib/core/credential_store.ts";
+import { planImport } from "../../../lib/core/import.ts";
 import {
   IntegrityError,
   NotFoundError,
@@ -135,6 +136,32 @@ storeTest(
     strictEqual((await creds.get("n", { version: "000000000000000beta" })).value, "nine");
     const { secrets } = await creds.getMany("n");
     deepStrictEqual(secrets.map((s) => [s.version, s.value]), [["beta", "beta"]]);
+  },
+);
+
+storeTest(
+  "import numbers a changed value as put -a does: not after versions that are not integers",
+  async (_b, _store, creds) => {
+    // `0.5` sorts below the padded `2` in the table, `beta` above every padded number.
+    for (const [name, version] of [["low", "0.5"], ["low", "2"], ["high", "1"], ["high", "beta"]]) {
+      await creds.put(name, `made-up-${version}`, { version });
+    }
+    const entries = [{ name: "low", value: "changed" }, { name: "high", value: "changed" }];
+    const plan = await planImport(creds, entries);
+    deepStrictEqual(plan.items, []);
+    deepStrictEqual(
+      plan.failures.map((f) => [f.name, f.error.message]),
+      [
+        ["low", "Cannot autoversion 'low': stored version '0.5' is not an integer"],
+        ["high", "Cannot autoversion 'high': stored version 'beta' is not an integer"],
+      ],
+    );
+    for (const { name } of entries) {
+      await rejects(creds.put(name, "changed", { autoversion: true }), /Cannot autoversion/);
+    }
+    // Unchanged values need no next version.
+    const same = await planImport(creds, [{ name: "low", value: "made-up-2" }]);
+    deepStrictEqual(same.items.map((i) => [i.action, i.version]), [["unchanged", "2"]]);
   },
 );
 
