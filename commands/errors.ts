@@ -103,6 +103,9 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
     // Stores and AWS
     case "no-such-store":
       return `create it with 'creds3 setup -l ${reason.location}'`;
+    case "not-credstash-table":
+      return "a credstash table is keyed by name (S, HASH) and version (S, RANGE): give one with " +
+        "-l dynamodb:TABLE, or make one with 'creds3 setup -l dynamodb:NEW_TABLE'";
     case "access-denied":
       return "check the IAM policy of these credentials for this store (bucket and prefix, or table)";
     case "no-credentials":

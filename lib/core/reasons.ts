@@ -13,6 +13,8 @@ export type Reason = LibraryReason | CommandLineReason;
 export type LibraryReason =
   /** The store does not exist; `location` is its bucket or directory. */
   | { type: "no-such-store"; location: string }
+  /** A `dynamodb:` location names a table that is not keyed as credstash's. */
+  | { type: "not-credstash-table"; location: string }
   /** The credentials may not do this on the store (S3 `AccessDenied`). */
   | { type: "access-denied" }
   /** The AWS SDK found no credentials. */
