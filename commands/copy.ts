@@ -4,6 +4,7 @@
  * @module
  */
 import { UsageError } from "../lib/core/errors.ts";
+import { checkCopyTarget } from "../lib/config/copy_target.ts";
 import { formatLocation } from "../lib/config/location.ts";
 import { progressReporter } from "../lib/cli/progress.ts";
 import { versionLines } from "./listing.ts";
@@ -51,8 +52,10 @@ export const copyCommand = defineCommand({
 Every version of every selected name that the destination lacks is copied with
 its version number, comment and binary mark; a version the destination holds
 is compared, never overwritten: different content is a conflict (exit 1).
-Running it again copies what is left. Prints each version copied (with
---dry-run, each that would be) as 'NAME -- version V'; a summary goes to stderr.
+Running it again copies what is left. The destination may not be the source,
+nor a prefix or folder inside it that the selected names reach. Prints each
+version copied (with --dry-run, each that would be) as 'NAME -- version V'; a
+summary goes to stderr.
 
 Without --to-key the stored fields are copied as they are, with no KMS call:
 the copies stay wrapped under the source's key (read them with its -k, or move
@@ -78,6 +81,7 @@ Examples:
       endpointUrl: call.options.toEndpointUrl,
       key: toKey,
     });
+    await checkCopyTarget(configs.source, configs.destination, selection.pattern);
     await withStores(configs.source, configs.destination, async (from, to) => {
       const { copyVersions } = await import("../lib/core/copy.ts");
       const result = await copyVersions(from.creds, to.creds, selection.pattern, {

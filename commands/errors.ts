@@ -103,6 +103,9 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
     // Stores and AWS
     case "no-such-store":
       return `create it with 'creds3 setup -l ${reason.location}'`;
+    case "not-credstash-table":
+      return "a credstash table is keyed by name (S, HASH) and version (S, RANGE): give one with " +
+        "-l dynamodb:TABLE, or make one with 'creds3 setup -l dynamodb:NEW_TABLE'";
     case "access-denied":
       return "check the IAM policy of these credentials for this store (bucket and prefix, or table)";
     case "no-credentials":
@@ -127,7 +130,11 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
         "(NFC), as most keyboards do";
     // Keys
     case "no-local-key":
-      return "create it with 'creds3 setup --create-key', or name another with -k local:PATH";
+      // With two keys, the one missing may be the new one, which setup makes only when named.
+      return command === "copy" || command === "rewrap"
+        ? `create it with 'creds3 setup --create-key -k local:${reason.path}', or name ` +
+          "another with -k or --to-key"
+        : "create it with 'creds3 setup --create-key', or name another with -k local:PATH";
     case "key-too-open":
       return `restrict it with 'chmod 600 ${reason.path}'`;
     case "foreign-data-key":
@@ -255,6 +262,15 @@ function reasonHint(reason: Reason, command?: string): string | undefined {
         "import the file again once the cause is fixed: what was stored is left as it is";
     case "setup-failed":
       return "the credentials need the setup policy: see 'creds3 policy setup'";
+    case "same-master-key":
+      return "give a new master key with --to-key, e.g. one 'creds3 setup --create-key -k " +
+        "NEW_KEY' made";
+    case "copy-onto-itself":
+      return "give another store as the destination; to move the data keys to another master " +
+        "key in place, use 'creds3 rewrap --to-key KEY'";
+    case "copy-into-itself":
+      return `select names outside '${reason.names}' with a pattern, or copy to another ` +
+        "bucket, prefix or folder";
     case "versions-not-done":
       return reason.errors.map((e) => errorHint(e, command)).find(Boolean) ??
         (reason.conflicts > 0

@@ -9,6 +9,7 @@ import { progressReporter } from "../lib/cli/progress.ts";
 import { MAX_COMMENT_BYTES, validateComment } from "../lib/core/comment.ts";
 import { parseContext } from "../lib/core/context.ts";
 import { Creds3Error, UsageError } from "../lib/core/errors.ts";
+import { validateName } from "../lib/core/names.ts";
 import { applyImport, planImport } from "../lib/core/import.ts";
 import { readImportFile } from "../plugins/importers/read.ts";
 import { formatOfPath, IMPORT_FORMATS } from "../plugins/importers/registry.ts";
@@ -77,6 +78,7 @@ Examples:
     const { comment, dryRun, binary, prefix, skipErrors } = call.options;
     const ctx = parseContext(context);
     if (comment !== undefined) validateComment(comment);
+    if (prefix !== undefined) checkPrefix(prefix);
     const source = file === "-" ? "standard input" : `'${file}'`;
     const format = call.options.format ?? (file === "-" ? undefined : formatOfPath(file));
     if (format === undefined) {
@@ -144,3 +146,18 @@ Examples:
     });
   },
 });
+
+/**
+ * Refuses a `--prefix` that no name can begin with (a leading `/`, an empty, `.` or `..`
+ * segment, a `*`...), before the file is read: else every line of the file would be reported
+ * for it.
+ */
+function checkPrefix(prefix: string): void {
+  try {
+    validateName(`${prefix}x`);
+  } catch (e) {
+    if (!(e instanceof UsageError) || prefix === "") throw e;
+    const why = `${e.message[0].toLowerCase()}${e.message.slice(1)}`;
+    throw new UsageError(`--prefix '${prefix}' cannot begin a name: ${why}`);
+  }
+}

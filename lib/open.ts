@@ -10,12 +10,14 @@ import type { Config, KeySpec } from "./config/config.ts";
 import { CredentialStore } from "./core/credential_store.ts";
 import type { EncryptionContext } from "./core/context.ts";
 import {
+  canCompareKeys,
   canReEncrypt,
   canSetupKey,
   canWrapDataKey,
   type DataKey,
   type KeyProvider,
   type ReEncryptKeyProvider,
+  type SameKeyProvider,
   type SetupKeyProvider,
   type WrapKeyProvider,
 } from "./core/key_provider.ts";
@@ -41,7 +43,7 @@ async function defaultLocation(aws: AwsClients): Promise<Location> {
 
 /** The KMS key provider, made on first use, so commands that never touch keys never load KMS. */
 class LazyKeyProvider
-  implements KeyProvider, SetupKeyProvider, WrapKeyProvider, ReEncryptKeyProvider {
+  implements KeyProvider, SetupKeyProvider, WrapKeyProvider, ReEncryptKeyProvider, SameKeyProvider {
   #made?: Promise<KeyProvider>;
 
   constructor(readonly description: string, readonly make: () => Promise<KeyProvider>) {}
@@ -83,6 +85,12 @@ class LazyKeyProvider
       ? await destination.#provider()
       : destination;
     return canReEncrypt(provider) ? await provider.reEncrypt(wrapped, context, target) : undefined;
+  }
+
+  async sameKeyAs(other: KeyProvider): Promise<boolean> {
+    const provider = await this.#provider();
+    const target = other instanceof LazyKeyProvider ? await other.#provider() : other;
+    return canCompareKeys(provider) ? await provider.sameKeyAs(target) : false;
   }
 
   async setupKey(options: { create?: boolean; report: (line: string) => void }): Promise<void> {

@@ -65,7 +65,10 @@ export interface CopyOptions {
 export interface CopyResult {
   /** Versions copied; with `dryRun`, those that would be. */
   copied: VersionEntry[];
-  /** Versions the destination already holds with the same content. */
+  /**
+   * Versions the destination already holds with the same content: the same ciphertext, HMAC,
+   * comment and binary mark, its data key wrapped under any master key.
+   */
   present: VersionEntry[];
   /**
    * Of `present`, with `rewrap`: those whose data key the destination holds wrapped exactly as
@@ -104,8 +107,10 @@ export async function copyVersions(
   const held = new Set(there.map(entryKey));
   const context = options.context ?? {};
 
+  // The same version whatever master key wraps its data key: the destination's may have been
+  // re-wrapped since an earlier copy (`rewrap` there, or `copy --to-key`).
   const compare = (source: StoredSecret, destination: StoredSecret): Outcome => {
-    if (!sameStored(source, destination, { ignoreKey: options.rewrap })) return "conflict";
+    if (!sameStored(source, destination, { ignoreKey: true })) return "conflict";
     return options.rewrap && source.key === destination.key
       ? "present-under-source-key"
       : "present";

@@ -98,7 +98,7 @@ async function planOne(
   context: EncryptionContext,
 ): Promise<PlannedImport> {
   let secret: Secret;
-  let versions: string[];
+  let versions: string[] | undefined;
   if (canReadLatest(creds.store)) {
     // The latest version and its fields in one request (a credstash table's Query).
     try {
@@ -112,7 +112,6 @@ async function planOne(
       }
       throw e;
     }
-    versions = [secret.version];
   } else {
     const listed = await creds.versions(entry.name);
     const latest = latestVersion(listed);
@@ -133,6 +132,10 @@ async function planOne(
       { reason: { type: "binary-mismatch", storedBinary: !!secret.binary } },
     ).attachSecret({ name: entry.name, version: secret.version });
   }
+  // A change is numbered as `put -a` numbers it, from every version: versions that are not
+  // integers fail it, wherever the store's order puts them (a credstash table's one Query for
+  // the latest gave only the latest).
+  versions ??= (await creds.versions(entry.name)).map((v) => v.version);
   return {
     entry,
     action: "changed",

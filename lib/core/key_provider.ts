@@ -92,3 +92,23 @@ export interface ReEncryptKeyProvider {
 export function canReEncrypt(keys: KeyProvider): keys is KeyProvider & ReEncryptKeyProvider {
   return typeof (keys as Partial<ReEncryptKeyProvider>).reEncrypt === "function";
 }
+
+/**
+ * Optional ability: tell whether another provider stands for this same master key under
+ * another name (a KMS alias and its key's id or ARN, two aliases of one key; two paths to one
+ * key file, or two files holding one key). A rotation to the same key would rewrite every
+ * version and leave the key in use: it is refused.
+ */
+export interface SameKeyProvider {
+  /**
+   * Whether `other` is this master key. False when it cannot tell them apart without another
+   * service (another kind of provider, another region or credentials). Fails when either key
+   * cannot be found.
+   */
+  sameKeyAs(other: KeyProvider): Promise<boolean>;
+}
+
+/** Whether a key provider can tell whether another one is the same master key. */
+export function canCompareKeys(keys: KeyProvider): keys is KeyProvider & SameKeyProvider {
+  return typeof (keys as Partial<SameKeyProvider>).sameKeyAs === "function";
+}

@@ -13,6 +13,8 @@ export type Reason = LibraryReason | CommandLineReason;
 export type LibraryReason =
   /** The store does not exist; `location` is its bucket or directory. */
   | { type: "no-such-store"; location: string }
+  /** A `dynamodb:` location names a table that is not keyed as credstash's. */
+  | { type: "not-credstash-table"; location: string }
   /** The credentials may not do this on the store (S3 `AccessDenied`). */
   | { type: "access-denied" }
   /** The AWS SDK found no credentials. */
@@ -126,6 +128,12 @@ export type CommandLineReason =
    * content, `errors` those that failed.
    */
   | { type: "versions-not-done"; conflicts: number; errors: readonly unknown[] }
+  /** A rotation's new master key is the key the versions are read with, under another name. */
+  | { type: "same-master-key" }
+  /** A copy's destination is its source. */
+  | { type: "copy-onto-itself" }
+  /** A copy's destination is inside its source, where its names start with `names`. */
+  | { type: "copy-into-itself"; names: string }
   /** A CI-runner format (`github`) has no file to append to: no `-o` and its variable unset. */
   | { type: "no-runner-file"; runner: string }
   /** A file to import is not in its format, or names or values in it are refused. */

@@ -44,7 +44,7 @@ import {
 } from "./each_version.ts";
 import { toBase64 } from "./encoding.ts";
 import { UsageError } from "./errors.ts";
-import type { KeyProvider } from "./key_provider.ts";
+import { canCompareKeys, type KeyProvider } from "./key_provider.ts";
 import type { VersionEntry } from "./names.ts";
 import { refusedToUnwrap, rewrapDataKey, unwrapsUnder, wrappedKeyOf } from "./rewrap_key.ts";
 import { canReplaceKey } from "./store.ts";
@@ -70,8 +70,9 @@ export interface RewrapResult {
 /**
  * Re-wraps the data key of every version of every name matching `pattern` (all names when
  * undefined) in `creds`' store, from `creds`' master key to `to`'s, at `creds`' concurrency.
- * A store without the `RewrapStore` ability is a `UsageError`, and a pattern that matches
- * nothing a `NotFoundError`; the failures of single versions are returned, not thrown.
+ * A store without the `RewrapStore` ability is a `UsageError`, and so is a `to` that is the
+ * same master key under another name (reason `same-master-key`); a pattern that matches
+ * nothing is a `NotFoundError`; the failures of single versions are returned, not thrown.
  */
 export async function rewrapVersions(
   creds: CredentialStore,
@@ -86,6 +87,14 @@ export async function rewrapVersions(
   const concurrency = creds.concurrency;
   keys.prepare?.();
   to.prepare?.();
+  // The same key under another name would rewrite every version and rotate nothing.
+  if (canCompareKeys(keys) && await keys.sameKeyAs(to)) {
+    throw new UsageError(
+      `${to.description} is ${keys.description}, the master key the versions are read with, ` +
+        "under another name",
+      { reason: { type: "same-master-key" } },
+    );
+  }
   const entries = await creds.select(pattern, { withFields: true });
   const context = options.context ?? {};
   // Versions are rotated in name order: after an interruption, those done come first.

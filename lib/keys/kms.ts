@@ -14,13 +14,14 @@ import type {
   DataKey,
   KeyProvider,
   ReEncryptKeyProvider,
+  SameKeyProvider,
   SetupKeyProvider,
   WrapKeyProvider,
 } from "../core/key_provider.ts";
 
 /** A key provider over one KMS key and one KMS client. */
 export class KmsKeyProvider
-  implements KeyProvider, SetupKeyProvider, WrapKeyProvider, ReEncryptKeyProvider {
+  implements KeyProvider, SetupKeyProvider, WrapKeyProvider, ReEncryptKeyProvider, SameKeyProvider {
   readonly description: string;
   #arn?: Promise<string>;
 
@@ -168,8 +169,28 @@ export class KmsKeyProvider
     const id = this.keyId;
     if (id.startsWith("arn:") && id.includes(":key/")) return arn === id;
     if (!id.startsWith("arn:") && !id.startsWith("alias/")) return arn.endsWith(`:key/${id}`);
+    return arn === await this.#keyArn();
+  }
+
+  /**
+   * Whether `other` names this key: a KMS key reached through the same client (the same
+   * region, endpoint and credentials) whose key ARN is this one's. Each name that is not a key
+   * ARN costs one `DescribeKey` (once per run, shared with the check of `reEncrypt`).
+   */
+  async sameKeyAs(other: KeyProvider): Promise<boolean> {
+    if (!(other instanceof KmsKeyProvider) || other.client !== this.client) return false;
+    if (other.keyId === this.keyId) return true;
+    const [mine, theirs] = await Promise.all([this.#keyArn(), other.#keyArn()]);
+    return mine === theirs;
+  }
+
+  /** The ARN of this key: the key id when it is one, else from `DescribeKey` (asked once). */
+  #keyArn(): Promise<string> {
+    if (this.keyId.startsWith("arn:") && this.keyId.includes(":key/")) {
+      return Promise.resolve(this.keyId);
+    }
     this.#arn ??= this.#describeArn();
-    return arn === await this.#arn;
+    return this.#arn;
   }
 
   /** The ARN of the key an alias names, from `DescribeKey` (asked once). */

@@ -14,6 +14,7 @@ import { KeyProviderError, NotFoundError, osErrorCode } from "../core/errors.ts"
 import type {
   DataKey,
   KeyProvider,
+  SameKeyProvider,
   SetupKeyProvider,
   WrapKeyProvider,
 } from "../core/key_provider.ts";
@@ -124,7 +125,8 @@ export async function importMasterKey(
 }
 
 /** A key provider over a local master key file. The file is read once, on first use. */
-export class LocalKeyProvider implements KeyProvider, SetupKeyProvider, WrapKeyProvider {
+export class LocalKeyProvider
+  implements KeyProvider, SetupKeyProvider, WrapKeyProvider, SameKeyProvider {
   readonly description: string;
   #key?: Promise<CryptoKey>;
 
@@ -146,6 +148,26 @@ export class LocalKeyProvider implements KeyProvider, SetupKeyProvider, WrapKeyP
       );
     }
     (await readMasterKey(this.path)).fill(0);
+  }
+
+  /**
+   * Whether `other` is a local key holding the same 32 bytes: the same file under another
+   * path, or a copy of it. Both files are read and checked (see readMasterKey), and the bytes
+   * zeroed once compared.
+   */
+  async sameKeyAs(other: KeyProvider): Promise<boolean> {
+    if (!(other instanceof LocalKeyProvider)) return false;
+    const mine = await readMasterKey(this.path);
+    try {
+      const theirs = await readMasterKey(other.path);
+      try {
+        return mine.every((byte, i) => byte === theirs[i]);
+      } finally {
+        theirs.fill(0);
+      }
+    } finally {
+      mine.fill(0);
+    }
   }
 
   async generateDataKey(context: EncryptionContext): Promise<DataKey> {

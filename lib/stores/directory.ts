@@ -48,7 +48,7 @@ import {
   sameFile,
 } from "./directory/files.ts";
 import { listVersions } from "./directory/listing.ts";
-import { refuseCaseVariants } from "./directory/case_variants.ts";
+import { CaseClaims, refuseCaseVariants } from "./directory/case_variants.ts";
 import { parseRecord, recordBytes } from "./directory/record.ts";
 import { StoreTree } from "./directory/tree.ts";
 
@@ -57,6 +57,8 @@ export class DirectoryStore implements Store, SetupStore, RewrapStore {
   readonly root: string;
   readonly description: string;
   readonly #tree: StoreTree;
+  /** The names and versions being created through this store at this moment. */
+  readonly #creating = new CaseClaims();
 
   constructor(path: string) {
     this.root = resolve(path);
@@ -175,8 +177,18 @@ export class DirectoryStore implements Store, SetupStore, RewrapStore {
 
   async create(name: string, version: string, secret: StoredSecret): Promise<void> {
     await this.#checkRoot();
-    const [rel, earlier] = this.#places(name, version);
     const body = recordBytes(secret);
+    // Names differing only in case that one command stores at once are not both created.
+    const release = this.#creating.claim(name, version);
+    try {
+      await this.#create(name, version, body);
+    } finally {
+      release();
+    }
+  }
+
+  async #create(name: string, version: string, body: Uint8Array): Promise<void> {
+    const [rel, earlier] = this.#places(name, version);
     await refuseCaseVariants(this.#tree, name, version);
     for (let attempt = 1;; attempt++) {
       try {

@@ -240,7 +240,7 @@ export function defineCopySuite(label: string, make: () => Promise<TestBackend>)
   });
 
   test(
-    "copy, then rewrap in place: resumable, and the old key reads nothing after",
+    "copy, then rewrap in place: resumable, the old key reads nothing after, and the copy run again finds every version there",
     async (a, b) => {
       await fill(a);
       await cliIn(a, 0, "copy", locationOf(a), locationOf(b));
@@ -282,17 +282,65 @@ export function defineCopySuite(label: string, make: () => Promise<TestBackend>)
       const getall = await cliIn(b, 1, "getall", "env=prod", ...old);
       ok(!getall.stderr.includes("made-up"), "no value in errors");
       match(getall.stderr, /3 of 3 secrets could not be read/);
+      // The copy run again (a backup kept up to date): the re-wrapped versions are there.
+      const again = await cliIn(a, 0, "copy", locationOf(a), locationOf(b));
+      strictEqual(again.stdout, "");
+      strictEqual(
+        again.stderr.replace(/ to \S+ /, " to B "),
+        "Copied 0 versions to B (4 versions already there)\n",
+      );
     },
   );
 
   test(
-    "usage errors: rewrap to the key it reads with, without --to-key; copy with -l",
+    "usage errors: copy onto the source spelled otherwise, or into it where its names are",
+    async (a) => {
+      await fill(a);
+      const source = locationOf(a);
+      const backup = `${source}/backup`;
+      await cliIn(a, 0, "setup", "-l", backup);
+      const before = await a.snapshot();
+      const same = await cliIn(a, 2, "copy", source, `${source}/`);
+      match(
+        same.stderr,
+        /^creds3: error: The source and the destination are the same store \(\S+\)\ncreds3: hint: .*'creds3 rewrap --to-key KEY'\n$/,
+      );
+      const into = await cliIn(a, 2, "copy", source, backup, "--latest-only");
+      match(
+        into.stderr,
+        /^creds3: error: The destination \S+ is inside the source \S+ \(its names starting with 'backup\/'\): each run would copy the copies again\ncreds3: hint: select names outside 'backup\/' with a pattern/,
+      );
+      await cliIn(a, 2, "copy", source, backup, "back*");
+      deepStrictEqual(await a.snapshot(), before, "nothing was written");
+      // Names outside it can go there, and a second run finds them there.
+      const outside = await cliIn(a, 0, "copy", source, backup, "db/*");
+      deepStrictEqual(lines(outside.stdout), [
+        "db/password -- version 1",
+        "db/password -- version 2",
+      ]);
+      strictEqual((await cliIn(a, 0, "copy", source, backup, "db/*")).stdout, "");
+    },
+  );
+
+  test(
+    "usage errors: rewrap to the key it reads with, without --to-key, to a key file that does not exist; copy with -l",
     async (a, b) => {
       await fill(a);
       const before = (await cliIn(a, 0, "list")).stdout;
       const same = await cliIn(a, 2, "rewrap", "--to-key", keyOf(a));
       match(same.stderr, /is the key the versions are read with/);
       match((await cliIn(a, 2, "rewrap")).stderr, /--to-key/);
+      // A new key that does not exist: the hint makes that one, not -k's.
+      const none = "/nonexistent-creds3-dir/new.key";
+      const missing = await cliIn(a, 1, "rewrap", "--to-key", `local:${none}`);
+      match(missing.stderr, new RegExp(`Local master key '${none}' does not exist`));
+      match(
+        missing.stderr,
+        new RegExp(
+          `creds3: hint: create it with 'creds3 setup --create-key -k local:${none}', or name ` +
+            "another with -k or --to-key\n$",
+        ),
+      );
       const l = await cliIn(a, 2, "copy", locationOf(a), locationOf(b), "-l", locationOf(a));
       match(l.stderr, /copy takes its source as the first argument: leave out -l/);
       match((await cliIn(a, 2, "copy", locationOf(a))).stderr, /usage: /);

@@ -279,6 +279,12 @@ for (const [label, make] of localAndMoto("creds3-import")) {
           `{"x": "${MARK}!"}`,
           /'x': the value is not standard base64 text/,
         ],
+        // A prefix no name can begin with is named, not reported on every line of the file.
+        [
+          ["import", "-", "-f", "json", "--prefix", "/app/"],
+          `{"a": "${MARK}", "b": "${MARK}"}`,
+          /^creds3: error: --prefix '\/app\/' cannot begin a name: credential name starts or ends with '\/'\n$/,
+        ],
       ];
       for (const [args, stdin, message] of refused) {
         const r = await cli.run(args, stdin);

@@ -9,6 +9,7 @@
  */
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
 import { copyVersions } from "../../lib/core/copy.ts";
+import { rewrapVersions } from "../../lib/core/rewrap.ts";
 import { CredentialStore } from "../../lib/core/credential_store.ts";
 import { fromBase64 } from "../../lib/core/encoding.ts";
 import { Creds3Error, NotFoundError } from "../../lib/core/errors.ts";
@@ -72,6 +73,24 @@ Deno.test("copy: a version the destination holds with other content is a conflic
   deepStrictEqual(versionNames((await copyVersions(from, other, "db/*")).conflicts), [
     "db/password@1",
   ]);
+});
+
+Deno.test("copy: a version re-wrapped in the destination since an earlier copy is there, not a conflict", async () => {
+  const keys = new TestKeys("old");
+  const from = await source(keys);
+  const to = new CredentialStore(new MemoryStore(), keys);
+  await copyVersions(from, to, "db/*");
+  // The backup's data keys moved to a key of its own, as `rewrap` there does.
+  const next = new TestKeys("new");
+  await rewrapVersions(to, next, "db/*", { context: PROD });
+  const rewrapped = await storedVersions(to.store);
+  const again = await copyVersions(from, to, "db/*");
+  deepStrictEqual(versionNames(again.present), ["db/password@1", "db/password@2"]);
+  deepStrictEqual([again.copied, again.conflicts, again.failures], [[], [], []]);
+  deepStrictEqual(await storedVersions(to.store), rewrapped, "left as they are");
+  const toKey = await copyVersions(from, to, "db/*", { rewrap: true, context: PROD });
+  deepStrictEqual(versionNames(toKey.present), ["db/password@1", "db/password@2"]);
+  deepStrictEqual([toKey.presentUnderSourceKey, toKey.conflicts], [[], []]);
 });
 
 Deno.test("copy: a version created meanwhile in the destination is compared, never overwritten", async () => {

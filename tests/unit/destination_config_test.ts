@@ -1,11 +1,13 @@
 /**
  * The configuration of a second store or key (`copy`'s destination, `rewrap`'s new key),
  * resolved from the same options and environment as the first: what each `--to-*` option
- * changes, where the destination key's KMS is, and when the two share credentials.
+ * changes, where the destination key's KMS is, and when the two share credentials; and when a
+ * copy's destination is its source, or inside it.
  */
-import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
+import { deepStrictEqual, rejects, strictEqual, throws } from "node:assert/strict";
 import { resolveConfig } from "../../lib/config/config.ts";
 import { sameCredentials } from "../../lib/config/aws_settings.ts";
+import { checkCopyTarget } from "../../lib/config/copy_target.ts";
 import { resolveDestination, withKey } from "../../lib/config/destination.ts";
 import { UsageError } from "../../lib/core/errors.ts";
 
@@ -116,4 +118,56 @@ Deno.test("withKey: the same configuration with another key, in its ARN's region
   const arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
   strictEqual(withKey(config, arn, ENV, config.kmsRegion).kmsRegion, undefined);
   strictEqual(sameCredentials(config, next), true);
+});
+
+Deno.test("copy target: the same store in another spelling, or inside it where its names are, is refused", async () => {
+  const refused = async (
+    options: Record<string, string | undefined>,
+    to: Record<string, string | undefined>,
+    reason: string,
+    pattern?: string,
+  ) => {
+    const { source, destination } = resolve(options, to);
+    await rejects(checkCopyTarget(source, destination, pattern), (e: Error) => {
+      strictEqual(e instanceof UsageError && e.reason?.type, reason, e.message);
+      return true;
+    });
+  };
+  const allowed = async (
+    options: Record<string, string | undefined>,
+    to: Record<string, string | undefined>,
+    pattern?: string,
+  ) => {
+    const { source, destination } = resolve(options, to);
+    await checkCopyTarget(source, destination, pattern);
+  };
+  // S3: bucket names are global; another endpoint is another server.
+  await refused({}, { location: "s3://team-secrets/", region: "eu-west-1" }, "copy-onto-itself");
+  await refused({}, { location: "team-secrets", profile: "dr" }, "copy-onto-itself");
+  await allowed({}, { location: "team-secrets", endpointUrl: "http://127.0.0.1:9000" });
+  await refused({}, { location: "team-secrets/backup" }, "copy-into-itself");
+  await refused({}, { location: "team-secrets/backup" }, "copy-into-itself", "back*");
+  await refused({}, { location: "team-secrets/backup/db" }, "copy-into-itself", "backup/*");
+  await allowed({}, { location: "team-secrets/backup" }, "db/*");
+  await allowed({ location: "team-secrets/app" }, { location: "team-secrets" });
+  await allowed({ location: "team-secrets/app" }, { location: "team-secrets/application" });
+  // A table: the same table, region, endpoint and profile.
+  const table = { location: "dynamodb:credential-store" };
+  await refused(table, table, "copy-onto-itself");
+  await allowed(table, { ...table, region: "eu-west-1" });
+  await allowed(table, { ...table, profile: "dr" });
+  await allowed(table, { ...table, endpointUrl: "http://127.0.0.1:8000" });
+  // Directories: the same folder through a link, or a folder inside it.
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/store/db%3Aprod`, { recursive: true });
+    await Deno.symlink(`${dir}/store`, `${dir}/link`);
+    const local = { location: `file:${dir}/store` };
+    await refused(local, { location: `${dir}/link/` }, "copy-onto-itself");
+    await refused(local, { location: `${dir}/link/db%3Aprod` }, "copy-into-itself", "db:*");
+    await allowed(local, { location: `${dir}/link/db%3Aprod` }, "app/*");
+    await allowed(local, { location: `${dir}/store-2` });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -4,8 +4,8 @@
  * HMAC, comment, binary mark and version), inside the key service when it can, else with the
  * data key zeroed; a version already under the new key left as it is, so a rerun finishes an
  * interrupted rotation, at one key service call per version either way; versions under another
- * context or key failing, named; a version changed meanwhile never clobbered. The stores'
- * `replaceKey` is tested in replace_key_test.ts, the CLI end to end in
+ * context or key failing, named; a version changed meanwhile never clobbered; the same local
+ * key under another path, or copied, refused before anything. The stores' `replaceKey` is tested in replace_key_test.ts, the CLI end to end in
  * tests/e2e/copy_rewrap_test.ts.
  */
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
@@ -14,6 +14,7 @@ import { fromBase64 } from "../../lib/core/encoding.ts";
 import { type Creds3Error, StoreError, UsageError } from "../../lib/core/errors.ts";
 import { rewrapVersions } from "../../lib/core/rewrap.ts";
 import type { RewrapStore, Store, StoredSecret } from "../../lib/core/store.ts";
+import { createMasterKey, LocalKeyProvider } from "../../lib/keys/local.ts";
 import { MemoryStore } from "../../lib/stores/memory.ts";
 import { storedVersions, versionNames } from "../helpers/store_contents.ts";
 import { ServiceKeys, TestKeys, wrappedBy } from "../helpers/test_keys.ts";
@@ -197,4 +198,34 @@ Deno.test("rewrap: a store that cannot replace a data key in place is refused be
     UsageError,
   );
   strictEqual(old.calls.decryptDataKey ?? 0, 0);
+});
+
+Deno.test("rewrap: the same local key under another path, or a copy of it, is refused before anything", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await createMasterKey(`${dir}/master.key`);
+    await Deno.copyFile(`${dir}/master.key`, `${dir}/copy.key`);
+    await createMasterKey(`${dir}/new.key`);
+    const old = new LocalKeyProvider(`${dir}/master.key`);
+    const creds = new CredentialStore(new MemoryStore(), old);
+    await creds.put("db/password", "made-up", { context: PROD });
+    const before = await storedVersions(creds.store);
+    for (const path of [`${dir}/./master.key`, `${dir}//master.key`, `${dir}/copy.key`]) {
+      await rejects(
+        rewrapVersions(creds, new LocalKeyProvider(path), undefined, { context: PROD }),
+        (e: Error) => {
+          strictEqual(e instanceof UsageError && e.reason?.type, "same-master-key", e.message);
+          return true;
+        },
+      );
+      deepStrictEqual(await storedVersions(creds.store), before, path);
+    }
+    const next = new LocalKeyProvider(`${dir}/new.key`);
+    const done = await rewrapVersions(creds, next, undefined, { context: PROD });
+    deepStrictEqual(versionNames(done.rewrapped), ["db/password@1"]);
+    const again = await rewrapVersions(creds, next, undefined, { context: PROD });
+    deepStrictEqual([again.rewrapped.length, again.already.length], [0, 1]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -1,7 +1,9 @@
 /**
  * Names and versions that differ only in case are one folder or file on Windows and on macOS
  * (whose file systems ignore case by default), so a directory store refuses to store one next
- * to the other, on every platform: a store may be shared between them.
+ * to the other, on every platform: a store may be shared between them. Those stored are found
+ * on disk ({@linkcode refuseCaseVariants}); those one command is storing at the same moment (a
+ * copy, an import) in memory ({@linkcode CaseClaims}).
  *
  * @module
  */
@@ -66,5 +68,60 @@ export async function refuseCaseVariants(
     );
     current = nextCurrent && await tree.isFolder(nextCurrent) ? nextCurrent : undefined;
     earlier = nextEarlier && await tree.isFolder(nextEarlier) ? nextEarlier : undefined;
+  }
+}
+
+/**
+ * The names and versions being stored at this moment through one store, so that two of them
+ * that differ only in case are not both created: each is checked on disk before its folders
+ * exist, so `App` and `app` stored at once would each find nothing. A creation claims the
+ * spelling of each folder of its name, and its version, while it runs; a claim that differs
+ * from one held only in case is refused. Another process's creations are not seen.
+ */
+export class CaseClaims {
+  /** By path folded to lower case and to upper case: its spelling, and the claims held. */
+  readonly #held = new Map<string, { spelling: string; count: number }>();
+
+  /**
+   * Claims `name`'s folders and `version` until the function returned is called.
+   *
+   * @throws {UsageError} When a claim held differs from one of them only in case.
+   */
+  claim(name: string, version: string): () => void {
+    const parts = name.split("/");
+    const paths = parts.map((_, i) => parts.slice(0, i + 1).join("/"));
+    // `/` cannot end a name segment: the version is told apart from a folder of the name.
+    paths.push(`${name}/${version}/`);
+    const keys = paths.flatMap((path) => [
+      [`l:${path.toLowerCase()}`, path],
+      [`u:${path.toUpperCase()}`, path],
+    ]);
+    for (const [key, path] of keys) {
+      const other = this.#held.get(key)?.spelling;
+      if (other === undefined || other === path) continue;
+      throw new UsageError(
+        path.endsWith("/")
+          ? `Version ${version} of '${name}' differs only in case from version ` +
+            `${other.slice(name.length + 1, -1)}, stored at the same time: versions that ` +
+            "differ only in case are one file on Windows and macOS"
+          : `'${name}' differs only in case from '${other}', stored at the same time: names ` +
+            "that differ only in case are one folder on Windows and macOS",
+        { secret: { name, version } },
+      );
+    }
+    for (const [key, path] of keys) {
+      const held = this.#held.get(key);
+      if (held) held.count++;
+      else this.#held.set(key, { spelling: path, count: 1 });
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const [key] of keys) {
+        const held = this.#held.get(key)!;
+        if (--held.count === 0) this.#held.delete(key);
+      }
+    };
   }
 }

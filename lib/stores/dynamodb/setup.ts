@@ -107,24 +107,33 @@ export async function setupTable(
   return steps;
 }
 
-/** Whether the table is keyed as credstash's: `name` (S) hash key, `version` (S) range key. */
-function keySchemaStep(table: TableDescription): SetupStep {
-  const step = "Key schema";
+/** credstash's key schema as {@linkcode keySchemaOf} writes it. */
+export const CREDSTASH_KEY_SCHEMA: string = KEY_SCHEMA.map((k) =>
+  `${k.AttributeName} (S, ${k.KeyType})`
+).join(", ");
+
+/** A table's key schema, e.g. `name (S, HASH), version (S, RANGE)`; empty when none is given. */
+export function keySchemaOf(table: TableDescription): string {
   const types = new Map(
     (table.AttributeDefinitions ?? []).map((d) => [d.AttributeName, d.AttributeType]),
   );
-  const found = (table.KeySchema ?? []).map((k) =>
+  return (table.KeySchema ?? []).map((k) =>
     `${k.AttributeName} (${types.get(k.AttributeName) ?? "?"}, ${k.KeyType})`
   ).join(", ");
-  const expected = KEY_SCHEMA.map((k) => `${k.AttributeName} (S, ${k.KeyType})`).join(", ");
-  if (found === expected) {
+}
+
+/** Whether the table is keyed as credstash's: `name` (S) hash key, `version` (S) range key. */
+function keySchemaStep(table: TableDescription): SetupStep {
+  const step = "Key schema";
+  const found = keySchemaOf(table);
+  if (found === CREDSTASH_KEY_SCHEMA) {
     return { step, outcome: "ok", detail: `${found}, as credstash's` };
   }
   return {
     step,
     outcome: "failed",
-    detail: `${found || "none"}: not credstash's ${expected}, so this table cannot hold ` +
-      "credentials; give another with -l dynamodb:TABLE",
+    detail: `${found || "none"}: not credstash's ${CREDSTASH_KEY_SCHEMA}, so this table cannot ` +
+      "hold credentials; give another with -l dynamodb:TABLE",
   };
 }
 

@@ -53,8 +53,42 @@ export class DynamoDbStore
     this.description = `dynamodb:${table}`;
   }
 
-  #fail(action: string, e: unknown): never {
-    throw tableError(`DynamoDB ${action} on ${this.description} failed`, this.description, e);
+  /**
+   * The error of a failed request. DynamoDB answers a request that does not fit the table's key
+   * schema with a ValidationException: then the table is described, and one keyed otherwise
+   * than credstash's is said to be no credstash table.
+   */
+  async #failure(action: string, e: unknown): Promise<Error> {
+    if (awsErrorCode(e) === "ValidationException") {
+      const schema = await this.#keySchema().catch(() => undefined);
+      if (schema !== undefined) return this.#notCredstash(`it is keyed by ${schema || "nothing"}`);
+    }
+    return tableError(`DynamoDB ${action} on ${this.description} failed`, this.description, e);
+  }
+
+  /** The table's key schema when it is not credstash's (DescribeTable), else undefined. */
+  async #keySchema(): Promise<string | undefined> {
+    const { DescribeTableCommand } = await import("@aws-sdk/client-dynamodb");
+    const { CREDSTASH_KEY_SCHEMA, keySchemaOf } = await import("./setup.ts");
+    const out = await this.client.send(new DescribeTableCommand({ TableName: this.table }));
+    const schema = out.Table ? keySchemaOf(out.Table) : CREDSTASH_KEY_SCHEMA;
+    return schema === CREDSTASH_KEY_SCHEMA ? undefined : schema;
+  }
+
+  #notCredstash(why: string): StoreError {
+    return new StoreError(`${this.description} is not a credstash table: ${why}`, {
+      reason: { type: "not-credstash-table", location: this.description },
+    });
+  }
+
+  /** `item`, when it has credstash's key: a `name` and a `version`, both strings. */
+  #checked(item: Item): Item {
+    if (item[ATTRIBUTE.name]?.S === undefined || item[ATTRIBUTE.version]?.S === undefined) {
+      throw this.#notCredstash(
+        `its items have no '${ATTRIBUTE.name}' and '${ATTRIBUTE.version}' strings`,
+      );
+    }
+    return item;
   }
 
   /**
@@ -98,9 +132,9 @@ export class DynamoDbStore
           page = await this.client.send(new ScanCommand(input));
         }
       } catch (e) {
-        this.#fail(options.name !== undefined ? "Query" : "Scan", e);
+        throw await this.#failure(options.name !== undefined ? "Query" : "Scan", e);
       }
-      yield* page.Items ?? [];
+      for (const item of page.Items ?? []) yield this.#checked(item);
       start = page.LastEvaluatedKey;
     } while (start);
   }
@@ -136,7 +170,7 @@ export class DynamoDbStore
       );
       return out.Item;
     } catch (e) {
-      this.#fail("GetItem", e);
+      throw await this.#failure("GetItem", e);
     }
   }
 
@@ -163,9 +197,9 @@ export class DynamoDbStore
         }),
       );
     } catch (e) {
-      this.#fail("Query", e);
+      throw await this.#failure("Query", e);
     }
-    const top = out.Items?.[0];
+    const top = out.Items?.[0] && this.#checked(out.Items[0]);
     if (!top) return undefined;
     if (isPaddedVersion(top[ATTRIBUTE.version]?.S ?? "")) return withFields(top);
     return latestVersion(await Array.fromAsync(this.scan({ name })));
@@ -194,7 +228,7 @@ export class DynamoDbStore
       // A reader that may not read the item back cannot prove it ours.
       const holds = () => this.#holds(name, version, secret).catch(() => false);
       if (await settleFailedCreate(name, version, failed, holds)) return;
-      this.#fail("PutItem", e);
+      throw await this.#failure("PutItem", e);
     }
   }
 
@@ -207,7 +241,9 @@ export class DynamoDbStore
 
   async remove(entries: readonly VersionEntry[]): Promise<void> {
     await removeItems(this.client, this.table, entries.map((e) => itemKey(e.name, e.version)))
-      .catch((e) => this.#fail("BatchWriteItem", e));
+      .catch(async (e) => {
+        throw await this.#failure("BatchWriteItem", e);
+      });
   }
 
   /** One UpdateItem of `key`, on the condition that every stored field is still `expected`. */
@@ -231,7 +267,9 @@ export class DynamoDbStore
         }),
       );
     } catch (e) {
-      if (awsErrorCode(e) !== "ConditionalCheckFailedException") this.#fail("UpdateItem", e);
+      if (awsErrorCode(e) !== "ConditionalCheckFailedException") {
+        throw await this.#failure("UpdateItem", e);
+      }
       if (!await this.#get(name, version)) {
         throw new NotFoundError(`Version ${version} of '${name}' is not in ${this.description}`, {
           secret: { name, version },

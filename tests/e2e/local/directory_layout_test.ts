@@ -3,7 +3,7 @@
  * segment (`shard` and `shard/1`) are both stored, as on S3; a store written in the earlier
  * layout (`<name>/<version>`) is read, extended and deleted from; comments and the binary mark
  * are in the record in either layout; names that differ only in case
- * are refused; and names with `:`, device names, trailing dots or a leading `@` are stored as
+ * are refused, also when one command stores them at once; and names with `:`, device names, trailing dots or a leading `@` are stored as
  * file names valid on Windows too.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
@@ -229,6 +229,39 @@ Deno.test("directory layout: a name or version differing only in case from a sto
     match(v.stderr, /Version a of 'App\/db' differs only in case from version A/);
     deepStrictEqual(await files(`${b.home}/store`), ["App/", "App/db/", "App/db/@1", "App/db/@A"]);
     strictEqual((await cli.ok("get", "App/db", "-v", "1")).stdout, "first-value\n");
+  } finally {
+    await b.cleanup();
+  }
+});
+
+Deno.test("directory layout: one import or copy storing names that differ only in case at once stores one of them", async () => {
+  const b = await localBackend();
+  const cli = cliFor(b);
+  try {
+    const file = `${b.home}/case.env`;
+    const keys = ["DB_URL", "db_url", "Db_Url", "dB_uRl"];
+    await Deno.writeTextFile(file, keys.map((k) => `${k}='made-up-${k}'\n`).join(""));
+    const r = await cli.run("import", file);
+    strictEqual(r.code, 1, r.stderr);
+    match(r.stderr, /Imported '[^']+': 1 stored, 0 unchanged, 3 failed/);
+    strictEqual(
+      r.stderr.match(/creds3: error: '\w+' version 1: '\w+' differs only in case from '\w+'/g)
+        ?.length,
+      3,
+    );
+    const stored = await files(`${b.home}/store`);
+    strictEqual(stored.length, 2, stored.join(", "));
+    // Versions with letters, copied at once from a store that holds both.
+    const other = `${b.home}/other`;
+    await cli.ok("setup", "-l", other);
+    await cli.ok("put", "-l", other, "x", "-v", "beta", "made-up-lower");
+    await cli.ok("put", "-l", other, "y", "-v", "BETA", "made-up-upper");
+    await Deno.rename(`${other}/y/@BETA`, `${other}/x/@BETA`);
+    const copy = await cli.run("copy", other, b.env.CREDS3_LOCATION, "x");
+    strictEqual(copy.code, 1, copy.stderr);
+    match(copy.stderr, /Copied 1 version to /);
+    match(copy.stderr, /differs only in case from version/);
+    strictEqual((await files(`${b.home}/store/x`)).length, 1);
   } finally {
     await b.cleanup();
   }

@@ -14,7 +14,7 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
-import { DescribeKeyCommand, DisableKeyCommand } from "@aws-sdk/client-kms";
+import { CreateAliasCommand, DescribeKeyCommand, DisableKeyCommand } from "@aws-sdk/client-kms";
 import { S3Store } from "../../../lib/stores/s3/store.ts";
 import { type MotoBackend, motoBackend } from "../../helpers/backends.ts";
 import { cliArgv, cliEnv, runCli } from "../../helpers/cli.ts";
@@ -58,6 +58,7 @@ Deno.test("moto rewrap: a value planted under a second KMS key fails, named, and
       "copy",
       a.bucket,
       `${a.bucket}/copy`,
+      "db/*",
       "--to-key",
       next,
       "env=prod",
@@ -94,6 +95,40 @@ Deno.test("moto rewrap: a value planted under a second KMS key fails, named, and
       "second-made-up\n",
     );
     await cliIn(a, 1, "get", "db/planted", "env=prod", ...n);
+  });
+});
+
+Deno.test("moto rewrap: the old key by its id, its ARN or another alias is refused, and a new key that does not exist, before anything", async () => {
+  await withTwo(async (a) => {
+    const url = await motoUrl();
+    await cliIn(a, 0, "put", "db/password", "first-made-up", "env=prod");
+    const before = await a.snapshot();
+    const kms = kmsClient(url);
+    const other = `alias/${uniqueName("creds3-same-key")}`;
+    let key;
+    try {
+      key = (await kms.send(new DescribeKeyCommand({ KeyId: a.alias }))).KeyMetadata!;
+      await kms.send(new CreateAliasCommand({ AliasName: other, TargetKeyId: key.KeyId! }));
+    } finally {
+      kms.destroy();
+    }
+    for (const name of [key.KeyId!, key.Arn!, other]) {
+      const same = await cliIn(a, 2, "rewrap", "env=prod", "--to-key", name);
+      strictEqual(same.stdout, "");
+      strictEqual(
+        same.stderr,
+        `creds3: error: kms:${name} is kms:${a.alias}, the master key the versions are read ` +
+          "with, under another name\ncreds3: hint: give a new master key with --to-key, e.g. " +
+          "one 'creds3 setup --create-key -k NEW_KEY' made\n",
+      );
+    }
+    const missing = await cliIn(a, 1, "rewrap", "env=prod", "--to-key", "alias/creds3-none");
+    match(
+      missing.stderr,
+      /KMS DescribeKey with key 'alias\/creds3-none' failed: NotFoundException/,
+    );
+    match(missing.stderr, /creds3: hint: create the key and alias, or name an existing key/);
+    deepStrictEqual(await a.snapshot(), before, "nothing was rewritten");
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The DynamoDB store in process, on moto: replacing a version's key in place (and refusing to
  * when it changed or is gone), deleting more than one batch, the latest version when versions
- * are not all integers, malformed items, and `setup` on tables that are and are not credstash's.
+ * are not all integers (and the version import numbers a change with), malformed items, tables
+ * keyed otherwise than credstash's, and `setup` on tables that are and are not credstash's.
  */
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
 import {
@@ -11,6 +12,7 @@ import {
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { CredentialStore } from "../../../lib/core/credential_store.ts";
+import { planImport } from "../../../lib/core/import.ts";
 import {
   IntegrityError,
   NotFoundError,
@@ -20,6 +22,7 @@ import {
 import { KmsKeyProvider } from "../../../lib/keys/kms.ts";
 import { DynamoDbStore } from "../../../lib/stores/dynamodb/store.ts";
 import { type DynamoDbBackend, dynamodbBackend, type ItemJson } from "../../helpers/backends.ts";
+import { runCli } from "../../helpers/cli.ts";
 import { kmsClient, uniqueName } from "../../helpers/moto.ts";
 
 /** A store and a credential store on a fresh table and KMS key. */
@@ -139,6 +142,32 @@ storeTest(
 );
 
 storeTest(
+  "import numbers a changed value as put -a does: not after versions that are not integers",
+  async (_b, _store, creds) => {
+    // `0.5` sorts below the padded `2` in the table, `beta` above every padded number.
+    for (const [name, version] of [["low", "0.5"], ["low", "2"], ["high", "1"], ["high", "beta"]]) {
+      await creds.put(name, `made-up-${version}`, { version });
+    }
+    const entries = [{ name: "low", value: "changed" }, { name: "high", value: "changed" }];
+    const plan = await planImport(creds, entries);
+    deepStrictEqual(plan.items, []);
+    deepStrictEqual(
+      plan.failures.map((f) => [f.name, f.error.message]),
+      [
+        ["low", "Cannot autoversion 'low': stored version '0.5' is not an integer"],
+        ["high", "Cannot autoversion 'high': stored version 'beta' is not an integer"],
+      ],
+    );
+    for (const { name } of entries) {
+      await rejects(creds.put(name, "changed", { autoversion: true }), /Cannot autoversion/);
+    }
+    // Unchanged values need no next version.
+    const same = await planImport(creds, [{ name: "low", value: "made-up-2" }]);
+    deepStrictEqual(same.items.map((i) => [i.action, i.version]), [["unchanged", "2"]]);
+  },
+);
+
+storeTest(
   "a malformed item fails the read that needs it, and only that one",
   async (b, _store, creds) => {
     await creds.put("good", "fine");
@@ -223,3 +252,75 @@ storeTest("a missing table is a store error that names it", async (b) => {
     /ResourceNotFoundException|not found/i,
   );
 });
+
+storeTest(
+  "a table keyed otherwise than credstash's is said to be one, by every command, not listed as empty names",
+  async (b) => {
+    const tables = [
+      {
+        table: uniqueName("creds3-ddb-id"),
+        key: [{ AttributeName: "id", KeyType: "HASH" as const }],
+        types: [{ AttributeName: "id", AttributeType: "S" as const }],
+        item: { id: { S: "row-1" }, data: { S: "made-up" } } as Record<string, AttributeValue>,
+        schema: "id (S, HASH)",
+      },
+      {
+        table: uniqueName("creds3-ddb-number"),
+        key: [
+          { AttributeName: "name", KeyType: "HASH" as const },
+          { AttributeName: "version", KeyType: "RANGE" as const },
+        ],
+        types: [
+          { AttributeName: "name", AttributeType: "S" as const },
+          { AttributeName: "version", AttributeType: "N" as const },
+        ],
+        item: { name: { S: "a" }, version: { N: "1" }, key: { S: "a2V5" } } as Record<
+          string,
+          AttributeValue
+        >,
+        schema: "name (S, HASH), version (N, RANGE)",
+      },
+    ];
+    try {
+      for (const t of tables) {
+        await b.ddb.send(
+          new CreateTableCommand({
+            TableName: t.table,
+            KeySchema: t.key,
+            AttributeDefinitions: t.types,
+            BillingMode: "PAY_PER_REQUEST",
+          }),
+        );
+        await b.ddb.send(new PutItemCommand({ TableName: t.table, Item: t.item }));
+        const store = new DynamoDbStore(b.ddb, t.table);
+        const notCredstash = (why: string) => (e: Error) => {
+          ok(e instanceof StoreError, String(e));
+          deepStrictEqual(e.reason, { type: "not-credstash-table", location: store.description });
+          strictEqual(e.message, `${store.description} is not a credstash table: ${why}`);
+          return true;
+        };
+        const items = notCredstash("its items have no 'name' and 'version' strings");
+        const keyed = notCredstash(`it is keyed by ${t.schema}`);
+        await rejects(Array.fromAsync(store.list()), items);
+        await rejects(Array.fromAsync(store.scan()), items);
+        await rejects(store.readLatest("a"), t.schema.startsWith("id") ? keyed : items);
+        const secret = { contents: "Y2lwaGVy", key: "a2V5", hmac: "00ff", digest: "SHA256" };
+        await rejects(store.create("a", "2", secret), keyed);
+        const cli = await runCli(["list", "-l", store.description], { env: b.env });
+        strictEqual(cli.code, 1);
+        strictEqual(cli.stdout, "");
+        strictEqual(
+          cli.stderr,
+          `creds3: error: ${store.description} is not a credstash table: its items have no ` +
+            "'name' and 'version' strings\ncreds3: hint: a credstash table is keyed by name (S, " +
+            "HASH) and version (S, RANGE): give one with -l dynamodb:TABLE, or make one with " +
+            "'creds3 setup -l dynamodb:NEW_TABLE'\n",
+        );
+      }
+    } finally {
+      for (const t of tables) {
+        await b.ddb.send(new DeleteTableCommand({ TableName: t.table })).catch(() => {});
+      }
+    }
+  },
+);
